@@ -1,0 +1,229 @@
+/**
+ * Reading CloudTrail records from files: folder walking, gzip detection, and the input forms
+ * (log file, single record, EventBridge event, array, JSON Lines, LookupEvents output).
+ * Files are read one at a time, so memory follows the largest file, not the folder.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { createGunzip, gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { isObject } from '../../lambda/core/read';
+import type { CloudTrailRecord } from '../../lambda/core/types';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Files above this size are read line by line, as JSON Lines, instead of as one document. */
+export const STREAMING_THRESHOLD_BYTES = 256 * 1024 * 1024;
+/** Compressed files above this size are streamed too, since they may expand past V8's string limit. */
+export const STREAMING_THRESHOLD_GZIP_BYTES = 48 * 1024 * 1024;
+
+const INPUT_EXTENSIONS = ['.json', '.json.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.gz'];
+
+/** One record and, for an EventBridge event, the envelope's account. */
+export interface InputRecord {
+  record: CloudTrailRecord;
+  envelopeAccount?: string;
+}
+
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+function isInputFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return INPUT_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+/**
+ * Lists the input files under each path, recursively and in name order. A path that does not exist
+ * is reported through `onError` and skipped. Links to folders are not followed, to avoid loops.
+ */
+export async function* walkInputs(paths: string[], onError: (file: string, reason: string) => void): AsyncGenerator<string> {
+  for (const input of paths) {
+    let stat;
+    try {
+      stat = await fs.stat(input);
+    } catch (error) {
+      onError(input, describeFsError(error));
+      continue;
+    }
+    if (stat.isFile()) {
+      // A file named on the command line is read whatever its extension.
+      yield input;
+    } else if (stat.isDirectory()) {
+      yield* walkFolder(input, onError);
+    } else {
+      onError(input, 'not a regular file or folder');
+    }
+  }
+}
+
+async function* walkFolder(folder: string, onError: (file: string, reason: string) => void): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await fs.readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    onError(folder, describeFsError(error));
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) {
+      yield* walkFolder(full, onError);
+    } else if (entry.isFile() && isInputFile(entry.name)) {
+      yield full;
+    }
+  }
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder';
+    default:
+      return (error as Error).message ?? String(error);
+  }
+}
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(buffer, 0, 2, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How a file is to be read: whole, as text, or streamed line by line. */
+export type FileContent = { kind: 'text'; text: string } | { kind: 'lines'; lines: AsyncIterable<string> };
+
+/** Opens a file, decompressing gzip (recognised by its magic bytes, whatever the extension). */
+export async function openInput(file: string): Promise<FileContent> {
+  let size: number;
+  let gzip: boolean;
+  try {
+    size = (await fs.stat(file)).size;
+    gzip = isGzip(await readHead(file));
+  } catch (error) {
+    throw new InputError(file, describeFsError(error));
+  }
+  if (size > (gzip ? STREAMING_THRESHOLD_GZIP_BYTES : STREAMING_THRESHOLD_BYTES)) {
+    const stream = createReadStream(file);
+    const source = gzip ? stream.pipe(createGunzip()) : stream;
+    stream.on('error', (error) => source.destroy(error));
+    return { kind: 'lines', lines: readline.createInterface({ input: source, crlfDelay: Infinity }) };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    throw new InputError(file, describeFsError(error));
+  }
+  if (gzip) {
+    try {
+      bytes = await gunzipAsync(bytes);
+    } catch (error) {
+      throw new InputError(file, `corrupt gzip data (${(error as Error).message})`);
+    }
+  }
+  try {
+    return { kind: 'text', text: bytes.toString('utf8') };
+  } catch (error) {
+    throw new InputError(file, `too large to read as one document (${(error as Error).message}); split it or convert it to JSON Lines`);
+  }
+}
+
+/** Counts of what a file held besides records. */
+export interface ExtractStats {
+  /** JSON values that are not CloudTrail records or a known wrapper of them. */
+  unrecognised: number;
+}
+
+function parseEmbedded(value: unknown, stats: ExtractStats): unknown {
+  if (typeof value !== 'string') {
+    return value;
+  }
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    stats.unrecognised += 1;
+    return undefined;
+  }
+}
+
+/**
+ * Yields the CloudTrail records inside one parsed JSON value, whatever its form: a log file, an
+ * EventBridge event, a LookupEvents item or page, a record, or an array of any of them.
+ */
+export function* extractRecords(value: unknown, stats: ExtractStats, depth = 0): Generator<InputRecord> {
+  if (Array.isArray(value)) {
+    if (depth > 2) {
+      stats.unrecognised += 1;
+      return;
+    }
+    for (const item of value) {
+      yield* extractRecords(item, stats, depth + 1);
+    }
+    return;
+  }
+  if (!isObject(value)) {
+    stats.unrecognised += 1;
+    return;
+  }
+  if (Array.isArray(value.Records)) {
+    for (const record of value.Records) {
+      if (isObject(record)) {
+        yield { record };
+      } else {
+        stats.unrecognised += 1;
+      }
+    }
+    return;
+  }
+  if (Array.isArray(value.Events)) {
+    // `aws cloudtrail lookup-events` output: each record is a JSON string in CloudTrailEvent.
+    for (const event of value.Events) {
+      yield* extractRecords(isObject(event) && 'CloudTrailEvent' in event ? event : undefined, stats, depth + 1);
+    }
+    return;
+  }
+  if ('CloudTrailEvent' in value) {
+    const record = parseEmbedded(value.CloudTrailEvent, stats);
+    if (isObject(record)) {
+      yield { record };
+    } else if (record !== undefined) {
+      stats.unrecognised += 1;
+    }
+    return;
+  }
+  if (isObject(value.detail) && typeof value['detail-type'] === 'string') {
+    const account = typeof value.account === 'string' ? value.account : undefined;
+    yield account === undefined ? { record: value.detail } : { record: value.detail, envelopeAccount: account };
+    return;
+  }
+  if (typeof value.eventName === 'string' || typeof value.eventSource === 'string') {
+    yield { record: value };
+    return;
+  }
+  stats.unrecognised += 1;
+}

@@ -1,0 +1,36 @@
+/** Dispatches `share-sentinel <command>` and turns usage errors into exit status 2. */
+import { runScan, type CommandIo } from './scan-command';
+import { MAIN_USAGE, SCAN_USAGE, UsageError } from './usage';
+
+const COMMANDS: Record<string, { run: (args: string[], io: CommandIo) => Promise<number>; usage: string }> = {
+  scan: { run: runScan, usage: SCAN_USAGE },
+};
+
+export async function main(args: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === '-h' || command === '--help') {
+    io.stdout.write(MAIN_USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'help') {
+    const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+    io.stdout.write(topic ? topic.usage : MAIN_USAGE);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    io.stderr.write(`share-sentinel: unknown command ${JSON.stringify(command)}\n\n${MAIN_USAGE}`);
+    return 2;
+  }
+  try {
+    return await entry.run(rest, io);
+  } catch (error) {
+    // parseArgs raises TypeErrors with an ERR_PARSE_ARGS_* code for unknown or malformed options.
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`share-sentinel ${command}: ${(error as Error).message}\nRun "share-sentinel help ${command}" for the options.\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
