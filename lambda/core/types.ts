@@ -152,6 +152,8 @@ export interface Finding {
   reasons: string[];
   /** Parts of the record that could not be read, or a rule error; absent when everything was read. */
   warnings?: string[];
+  /** Grants left out of an alert to fit the SNS message size limit; absent when every grant is listed. */
+  omittedGrants?: number;
   /** Set when the trusted list could not be loaded, so every external grant was treated as untrusted. */
   trustedListUnavailable?: boolean;
 }

@@ -1,0 +1,270 @@
+/**
+ * Alert bodies for one finding, published to SNS with `MessageStructure: "json"` so that each
+ * protocol gets its own body: plain text for e-mail, an AWS Chatbot custom notification for Slack
+ * (`https`), and the finding's JSON form for everything else.
+ */
+import { RULES } from '../catalog';
+import { escapeControl, bound } from '../core/text';
+import type { Finding, Grant } from '../core/types';
+import { escapeSlackText, slackCode } from './slack';
+
+/** SNS rejects messages above 256 KiB (262,144 bytes) including attributes; this leaves room for them. */
+export const MAX_MESSAGE_BYTES = 250_000;
+/** SNS e-mail subjects must be under 100 characters of printable ASCII. */
+const MAX_SUBJECT_LENGTH = 99;
+/** Grants listed one per line in the e-mail and Slack bodies; the rest are counted. */
+const MAX_LISTED_GRANTS = 25;
+
+export interface AlertMessage {
+  subject: string;
+  /** The JSON document SNS expects with `MessageStructure: "json"`: one body per protocol. */
+  message: string;
+  attributes: Record<string, { DataType: 'String'; StringValue: string }>;
+}
+
+function resourceLabel(finding: Finding): string {
+  return RULES.find((rule) => rule.id === finding.ruleId)?.resourceLabel ?? finding.resource.type;
+}
+
+function untrustedGrants(finding: Finding): Grant[] {
+  return finding.grants.filter((grant) => !grant.trusted);
+}
+
+/** A one-line description of a grantee, with every event value left raw for the caller to escape. */
+export function describeGrantee(grant: Grant): string {
+  switch (grant.kind) {
+    case 'public':
+      return `everyone (${grant.principal})`;
+    case 'account':
+      return `account ${grant.accountId}${grant.principal ? ` (${grant.principal})` : ''}`;
+    case 'organization':
+      return grant.organizationalUnitId ? `OU ${grant.organizationalUnitId} in ${grant.organizationId}` : `organization ${grant.organizationId}`;
+    case 'canonical-user':
+      return grant.canonicalUserId ? `canonical user ${grant.canonicalUserId}` : `e-mail grantee ${grant.emailAddress}`;
+    case 'network':
+      return `anyone from ${[...(grant.vpceId ?? []), ...(grant.vpcId ?? []), ...(grant.sourceIp ?? [])].join(', ')}`;
+    case 'service':
+      return `service ${grant.service}${grant.sourceAccount ? ` for account ${grant.sourceAccount}` : ''}${grant.sourceArn ? ` for ${grant.sourceArn}` : ''}`;
+    case 'federated':
+      return `identities from ${grant.provider}`;
+    case 'aws-owned':
+      return `${grant.label ?? 'AWS-owned identity'} (${grant.principal})`;
+    case 'deleted-principal':
+      return `deleted principal ${grant.principalId}`;
+    case 'unknown':
+      return `unreadable principal ${grant.principal}`;
+    default:
+      return 'unknown grantee';
+  }
+}
+
+/** What happened, in a few words: "made public", "shared with 444455556666". */
+function action(finding: Finding): string {
+  const untrusted = untrustedGrants(finding);
+  const verb = finding.outcome === 'failed' ? 'attempted share of' : undefined;
+  if (verb) {
+    return verb;
+  }
+  if (finding.public) {
+    return 'made public';
+  }
+  if (untrusted.length === 1 && untrusted[0].kind === 'account') {
+    return `shared with ${untrusted[0].accountId}`;
+  }
+  if (untrusted.length === 0) {
+    return 'changed, grants unreadable';
+  }
+  return `shared with ${untrusted.length === 1 ? describeGrantee(untrusted[0]) : `${untrusted.length} untrusted principals`}`;
+}
+
+/** Keeps printable ASCII only, as SNS requires of e-mail subjects. */
+function subjectSafe(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** The e-mail subject: `[critical] EBS snapshot snap-0123 made public in 111122223333`, under 100 characters. */
+export function alertSubject(finding: Finding): string {
+  const label = resourceLabel(finding);
+  const owner = finding.ownerAccountId ?? 'unknown account';
+  const doing = action(finding);
+  const frame = (id: string): string =>
+    finding.outcome === 'failed'
+      ? `[${finding.severity}] ${doing} ${label} ${id} in ${owner}`
+      : `[${finding.severity}] ${label} ${id} ${doing} in ${owner}`;
+  let id = subjectSafe(finding.resource.id || '?');
+  const overflow = frame(id).length - MAX_SUBJECT_LENGTH;
+  if (overflow > 0) {
+    id = `${id.slice(0, Math.max(id.length - overflow - 3, 1))}...`;
+  }
+  return subjectSafe(frame(id)).slice(0, MAX_SUBJECT_LENGTH);
+}
+
+/** A link to the event in the CloudTrail console's Event history, or undefined for a region that is not well formed. */
+export function cloudTrailConsoleUrl(finding: Finding): string | undefined {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(finding.region) || finding.eventId === '') {
+    return undefined;
+  }
+  // NOTE: this is the commercial partition's console; China and GovCloud regions use other hosts.
+  return `https://${finding.region}.console.aws.amazon.com/cloudtrailv2/home?region=${finding.region}#/events/${encodeURIComponent(finding.eventId)}`;
+}
+
+/** Escapes an event value for a plain-text e-mail line: control characters and newlines become visible escapes. */
+function plain(value: string | null | undefined, max = 512): string {
+  return value === null || value === undefined || value === '' ? '-' : escapeControl(bound(value, max));
+}
+
+function grantLines(grants: Grant[], render: (grant: Grant) => string): string[] {
+  const lines = grants.slice(0, MAX_LISTED_GRANTS).map(render);
+  if (grants.length > MAX_LISTED_GRANTS) {
+    lines.push(`… and ${grants.length - MAX_LISTED_GRANTS} more`);
+  }
+  return lines;
+}
+
+function plainGrant(grant: Grant): string {
+  const via = grant.via ? ` [${grant.via}]` : '';
+  const actions = grant.actions && grant.actions.length > 0 ? ` allows ${grant.actions.join(', ')}` : '';
+  const label = grant.label ? ` (${grant.label})` : '';
+  return `  - ${plain(`${describeGrantee(grant)}${label}${actions}${via}`, 1024)}`;
+}
+
+/** The plain-text e-mail body: what, with whom, by whom, from where, when, why, the event link and the fix. */
+export function emailBody(finding: Finding): string {
+  const untrusted = untrustedGrants(finding);
+  const trusted = finding.grants.filter((grant) => grant.trusted);
+  const label = resourceLabel(finding);
+  const lines = [
+    `${finding.severity.toUpperCase()}: ${label} ${plain(finding.resource.id, 256)} ${action(finding)} in account ${plain(finding.ownerAccountId)} (${plain(finding.region)}).`,
+    '',
+    `Resource:    ${label} ${plain(finding.resource.id)}${finding.resource.arn ? ` (${plain(finding.resource.arn)})` : ''}`,
+    'Shared with:',
+    ...(untrusted.length > 0 ? grantLines(untrusted, plainGrant) : ['  - no grant could be read']),
+  ];
+  if (trusted.length > 0) {
+    lines.push('Trusted, for context:', ...grantLines(trusted, plainGrant));
+  }
+  lines.push(
+    `By:          ${plain(finding.actor.arn)} (${plain(finding.actor.type)})${finding.actor.invokedBy ? ` via ${plain(finding.actor.invokedBy)}` : ''}`,
+    `From:        ${plain(finding.actor.sourceIp)}, user agent ${plain(finding.actor.userAgent, 256)}`,
+    `When:        ${plain(finding.eventTime)}`,
+    `Call:        ${plain(finding.eventSource)} ${plain(finding.eventName)}, ${finding.outcome}${finding.errorCode ? ` with ${plain(finding.errorCode)}` : ''}`,
+    'Why flagged:',
+    ...finding.reasons.map((reason) => `  - ${plain(reason, 1024)}`),
+  );
+  if (finding.trustedListUnavailable) {
+    lines.push('  - the trusted list could not be read, so every external grant was treated as untrusted');
+  }
+  for (const warning of finding.warnings ?? []) {
+    lines.push(`  - not read: ${plain(warning)}`);
+  }
+  if (finding.omittedGrants) {
+    lines.push(`  - ${finding.omittedGrants} more grants were left out of this alert to fit the message size limit`);
+  }
+  const url = cloudTrailConsoleUrl(finding);
+  lines.push(`Event:       ${url ?? '-'} (event id ${plain(finding.eventId)})`);
+  if (finding.remediation) {
+    lines.push('', 'To revoke (review before running):', ...finding.remediation.split('\n').map((line) => `  ${line}`));
+  }
+  lines.push('', 'Sent by share-sentinel. Trusted ids are kept in the SSM parameter named in the function configuration.');
+  return lines.join('\n');
+}
+
+/** The AWS Chatbot custom notification (schema version 1.0) for Slack, with every event value escaped. */
+export function chatbotNotification(finding: Finding): Record<string, unknown> {
+  const untrusted = untrustedGrants(finding);
+  const label = resourceLabel(finding);
+  const description = [
+    `*${escapeSlackText(label)}* ${slackCode(finding.resource.id)} in account ${slackCode(finding.ownerAccountId ?? '')} (${slackCode(finding.region, 64)})`,
+    `*Shared with:* ${grantLines(untrusted, (grant) => slackCode(describeGrantee(grant))).join(', ') || 'no grant could be read'}`,
+    `*By:* ${slackCode(finding.actor.arn ?? '')} from ${slackCode(finding.actor.sourceIp ?? '')}`,
+    `*When:* ${slackCode(finding.eventTime, 64)} · ${slackCode(finding.eventName, 128)} ${finding.outcome}${finding.errorCode ? ` (${slackCode(finding.errorCode, 128)})` : ''}`,
+    `*Why:* ${finding.reasons.map((reason) => escapeSlackText(reason, 512)).join('; ')}`,
+  ];
+  if (finding.trustedListUnavailable) {
+    description.push('*The trusted list could not be read*: every external grant was treated as untrusted.');
+  }
+  if (finding.omittedGrants) {
+    description.push(`${finding.omittedGrants} more grants were left out to fit the message size limit.`);
+  }
+  const nextSteps: string[] = [];
+  if (finding.remediation) {
+    nextSteps.push(`Revoke: ${slackCode(finding.remediation, 1500)}`);
+  }
+  const url = cloudTrailConsoleUrl(finding);
+  if (url) {
+    // The URL is built from a validated region and an encoded event id, so it may stay a link.
+    nextSteps.push(`Event in CloudTrail: ${url}`);
+  }
+  return {
+    version: '1.0',
+    source: 'custom',
+    id: bound(finding.eventId, 128),
+    content: {
+      textType: 'client-markdown',
+      title: `:rotating_light: [${finding.severity}] ${escapeSlackText(label)} ${escapeSlackText(action(finding), 128)}`,
+      description: description.join('\n'),
+      nextSteps,
+      keywords: [finding.severity, escapeSlackText(finding.eventName, 64), escapeSlackText(finding.ownerAccountId ?? 'unknown', 64)],
+    },
+    metadata: {
+      summary: alertSubject(finding),
+      eventType: 'share-sentinel finding',
+      relatedResources: [escapeSlackText(finding.resource.arn ?? finding.resource.id, 512)],
+    },
+  };
+}
+
+function attribute(value: string): { DataType: 'String'; StringValue: string } {
+  return { DataType: 'String', StringValue: bound(value === '' ? '-' : value, 256) };
+}
+
+function render(finding: Finding): AlertMessage {
+  const json = JSON.stringify(finding);
+  return {
+    subject: alertSubject(finding),
+    message: JSON.stringify({
+      default: json,
+      email: emailBody(finding),
+      https: JSON.stringify(chatbotNotification(finding)),
+      sqs: json,
+      lambda: json,
+    }),
+    attributes: {
+      severity: attribute(finding.severity),
+      eventName: attribute(finding.eventName),
+      resourceType: attribute(finding.resource.type),
+      public: attribute(String(finding.public)),
+    },
+  };
+}
+
+function messageBytes(alert: AlertMessage): number {
+  const attributes = Object.entries(alert.attributes).reduce((sum, [name, value]) => sum + name.length + value.DataType.length + Buffer.byteLength(value.StringValue), 0);
+  return Buffer.byteLength(alert.message) + attributes;
+}
+
+/**
+ * Builds the SNS message for a finding. A finding too large for one message keeps its first grants
+ * and records in `omittedGrants` how many were left out.
+ */
+export function buildAlert(finding: Finding): AlertMessage {
+  const full = render(finding);
+  if (messageBytes(full) <= MAX_MESSAGE_BYTES) {
+    return full;
+  }
+  // Binary search for the largest number of grants that fits.
+  let low = 0;
+  let high = finding.grants.length;
+  let best = render({ ...finding, grants: [], omittedGrants: finding.grants.length });
+  while (low <= high) {
+    const middle = Math.floor((low + high) / 2);
+    const candidate = render({ ...finding, grants: finding.grants.slice(0, middle), omittedGrants: finding.grants.length - middle });
+    if (messageBytes(candidate) <= MAX_MESSAGE_BYTES) {
+      best = candidate;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,64 @@
+/** The handler's configuration, read from environment variables that the stack sets. */
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export interface HandlerConfig {
+  alertTopicArn: string;
+  trustedAccountsParameter: string;
+  /** How long a trusted list read from SSM is reused, in seconds. */
+  trustedAccountsMaxAgeSeconds: number;
+  alertOnFailedCalls: boolean;
+  alertOnUnrestrictedServices: boolean;
+}
+
+export const DEFAULT_TRUSTED_ACCOUNTS_MAX_AGE_SECONDS = 300;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** SSM parameter names: letters, digits and `_.-/`, up to 2048 characters; a parameter ARN is accepted too. */
+const PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/)?[A-Za-z0-9_./-]{1,2048}$/;
+
+function required(env: NodeJS.ProcessEnv, name: string, pattern: RegExp, expected: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new ConfigurationError(`environment variable ${name} is missing; set it to ${expected}`);
+  }
+  if (!pattern.test(value.trim())) {
+    throw new ConfigurationError(`environment variable ${name} is invalid: ${JSON.stringify(value.slice(0, 200))}; expected ${expected}`);
+  }
+  return value.trim();
+}
+
+function booleanVariable(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    return fallback;
+  }
+  const normalised = value.trim().toLowerCase();
+  if (normalised !== 'true' && normalised !== 'false') {
+    throw new ConfigurationError(`environment variable ${name} is invalid: ${JSON.stringify(value.slice(0, 200))}; expected true or false`);
+  }
+  return normalised === 'true';
+}
+
+/** Reads and validates the configuration; the error names the variable and the value expected. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig {
+  const maxAge = env.TRUSTED_ACCOUNTS_MAX_AGE;
+  let maxAgeSeconds = DEFAULT_TRUSTED_ACCOUNTS_MAX_AGE_SECONDS;
+  if (maxAge !== undefined && maxAge.trim() !== '') {
+    if (!/^\d{1,6}$/.test(maxAge.trim())) {
+      throw new ConfigurationError(`environment variable TRUSTED_ACCOUNTS_MAX_AGE is invalid: ${JSON.stringify(maxAge.slice(0, 200))}; expected a whole number of seconds from 0 to 999999`);
+    }
+    maxAgeSeconds = Number(maxAge.trim());
+  }
+  return {
+    alertTopicArn: required(env, 'ALERT_TOPIC_ARN', TOPIC_ARN, 'the ARN of the SNS alert topic (arn:aws:sns:REGION:ACCOUNT:NAME)'),
+    trustedAccountsParameter: required(env, 'TRUSTED_ACCOUNTS_PARAMETER', PARAMETER_NAME, 'the name of the SSM parameter holding the trusted list, such as /share-sentinel/trusted-accounts'),
+    trustedAccountsMaxAgeSeconds: maxAgeSeconds,
+    alertOnFailedCalls: booleanVariable(env, 'ALERT_ON_FAILED_CALLS', true),
+    alertOnUnrestrictedServices: booleanVariable(env, 'ALERT_ON_UNRESTRICTED_SERVICES', false),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The Lambda handler: an EventBridge "AWS API Call via CloudTrail" event in, at most one SNS alert
+ * out. It loads the trusted list, runs the detection core, and publishes the finding. Any failure
+ * to publish fails the invocation, so that EventBridge retries and then dead-letters the event.
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { publishFinding } from './alerts/publish';
+import { readConfig, type HandlerConfig } from './config';
+import { evaluateRecord } from './core/evaluate';
+import { isObject, str } from './core/read';
+import { bound } from './core/text';
+import { logger } from './logger';
+import { TrustedListSource } from './trusted-source';
+
+export class UnsupportedEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedEventError';
+  }
+}
+
+export interface HandlerResult {
+  findingCount: number;
+}
+
+export interface HandlerDependencies {
+  env?: NodeJS.ProcessEnv;
+  sns?: SNSClient;
+  trustedSource?: (config: HandlerConfig) => TrustedListSource;
+}
+
+type CloudTrailEvent = EventBridgeEvent<string, unknown>;
+
+/** Builds a handler. Configuration is read on the first invocation, so a bad value fails that invocation with its name. */
+export function createHandler(dependencies: HandlerDependencies = {}): (event: CloudTrailEvent, context?: Context) => Promise<HandlerResult> {
+  let state: { config: HandlerConfig; sns: SNSClient; trustedSource: TrustedListSource } | undefined;
+
+  const initialise = (): NonNullable<typeof state> => {
+    if (!state) {
+      const config = readConfig(dependencies.env ?? process.env);
+      state = {
+        config,
+        sns: dependencies.sns ?? new SNSClient({}),
+        trustedSource: dependencies.trustedSource?.(config) ?? new TrustedListSource(config.trustedAccountsParameter, config.trustedAccountsMaxAgeSeconds),
+      };
+    }
+    return state;
+  };
+
+  return async (event, context) => {
+    const { config, sns, trustedSource } = initialise();
+    if (context) {
+      logger.addContext(context);
+    }
+    const record = isObject(event) ? event.detail : undefined;
+    logger.appendKeys({
+      eventId: bound(str(record, 'eventID') ?? str(event, 'id') ?? 'unknown', 128),
+      eventName: bound(str(record, 'eventName') ?? 'unknown', 128),
+    });
+    try {
+      if (!isObject(record)) {
+        logger.error('event has no CloudTrail record in detail', { detailType: bound(str(event, 'detail-type') ?? 'missing', 128) });
+        throw new UnsupportedEventError(`event ${bound(str(event, 'id') ?? 'without id', 128)} has no CloudTrail record in "detail"`);
+      }
+
+      const trusted = await trustedSource.load();
+
+      const evaluation = evaluateRecord(record, {
+        trustedList: trusted.list,
+        trustedListUnavailable: trusted.status === 'unavailable',
+        alertOnFailedCalls: config.alertOnFailedCalls,
+        alertOnUnrestrictedServices: config.alertOnUnrestrictedServices,
+        envelopeAccount: str(event, 'account'),
+      });
+      if (evaluation.status !== 'finding') {
+        if (evaluation.status === 'not-watched') {
+          logger.warn('event matched no rule', { findingCount: 0, eventSource: bound(str(record, 'eventSource') ?? 'missing', 128) });
+        } else {
+          logger.info('no finding', { findingCount: 0, ruleId: evaluation.rule.id, outcome: evaluation.status });
+        }
+        return { findingCount: 0 };
+      }
+
+      const { finding, rule, error } = evaluation;
+      logger.appendKeys({ resourceId: finding.resource.id, ruleId: rule.id });
+      if (error) {
+        logger.error('rule failed on this record', { error });
+      }
+      if (finding.warnings) {
+        logger.warn('record not fully read', { warnings: finding.warnings });
+      }
+
+      const messageId = await publishFinding(sns, config.alertTopicArn, finding);
+      logger.info('finding published', { findingCount: 1, severity: finding.severity, messageId });
+      return { findingCount: 1 };
+    } catch (error) {
+      logger.error('event not handled; the invocation fails so that it is retried', { error: error as Error });
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  };
+}
+
+export const handler = createHandler();
