@@ -18,6 +18,17 @@ export const STREAMING_THRESHOLD_BYTES = 256 * 1024 * 1024;
 /** Compressed files above this size are streamed too, since they may expand past V8's string limit. */
 export const STREAMING_THRESHOLD_GZIP_BYTES = 48 * 1024 * 1024;
 
+/** File sizes on disk above which a file is read line by line. */
+export interface StreamingThresholds {
+  plainBytes: number;
+  gzipBytes: number;
+}
+
+export const DEFAULT_STREAMING_THRESHOLDS: StreamingThresholds = {
+  plainBytes: STREAMING_THRESHOLD_BYTES,
+  gzipBytes: STREAMING_THRESHOLD_GZIP_BYTES,
+};
+
 const INPUT_EXTENSIONS = ['.json', '.json.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.gz'];
 
 /** One record and, for an EventBridge event, the envelope's account. */
@@ -42,8 +53,9 @@ function isInputFile(name: string): boolean {
 }
 
 /**
- * Lists the input files under each path, recursively and in name order. A path that does not exist
- * is reported through `onError` and skipped. Links to folders are not followed, to avoid loops.
+ * Lists the input files under each path, recursively and in name order. A path that does not exist,
+ * or a folder with no input file in it, is reported through `onError` and skipped. Links to files
+ * are read, but links to folders are not followed, to avoid loops.
  */
 export async function* walkInputs(paths: string[], onError: (file: string, reason: string) => void): AsyncGenerator<string> {
   for (const input of paths) {
@@ -58,7 +70,14 @@ export async function* walkInputs(paths: string[], onError: (file: string, reaso
       // A file named on the command line is read whatever its extension.
       yield input;
     } else if (stat.isDirectory()) {
-      yield* walkFolder(input, onError);
+      let found = false;
+      for await (const file of walkFolder(input, onError)) {
+        found = true;
+        yield file;
+      }
+      if (!found) {
+        onError(input, 'contains no .json, .jsonl, .ndjson or .gz files');
+      }
     } else {
       onError(input, 'not a regular file or folder');
     }
@@ -78,9 +97,18 @@ async function* walkFolder(folder: string, onError: (file: string, reason: strin
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) {
       yield* walkFolder(full, onError);
-    } else if (entry.isFile() && isInputFile(entry.name)) {
+    } else if (isInputFile(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await isLinkToFile(full))))) {
       yield full;
     }
+  }
+}
+
+async function isLinkToFile(link: string): Promise<boolean> {
+  try {
+    return (await fs.stat(link)).isFile();
+  } catch {
+    // A dangling link is not an input.
+    return false;
   }
 }
 
@@ -117,8 +145,46 @@ async function readHead(file: string): Promise<Buffer> {
 /** How a file is to be read: whole, as text, or streamed line by line. */
 export type FileContent = { kind: 'text'; text: string } | { kind: 'lines'; lines: AsyncIterable<string> };
 
-/** Opens a file, decompressing gzip (recognised by its magic bytes, whatever the extension). */
-export async function openInput(file: string): Promise<FileContent> {
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/** Removes a UTF-8 byte order mark, which editors on Windows write and JSON.parse rejects. */
+function stripByteOrderMark(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  // zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR (truncated input).
+  return code.startsWith('Z_') ? `corrupt gzip data (${(error as Error).message})` : describeFsError(error);
+}
+
+/** Yields the lines of a file, decompressing gzip on the way. */
+async function* readLines(file: string, gzip: boolean): AsyncGenerator<string> {
+  const stream = createReadStream(file);
+  const source = gzip ? stream.pipe(createGunzip()) : stream;
+  stream.on('error', (error) => source.destroy(error));
+  const lines = readline.createInterface({ input: source, crlfDelay: Infinity });
+  let first = true;
+  try {
+    for await (const line of lines) {
+      yield first ? stripByteOrderMark(line) : line;
+      first = false;
+    }
+  } catch (error) {
+    throw new InputError(file, describeReadError(error));
+  } finally {
+    // Releases the file when the reader stops early.
+    lines.close();
+    source.destroy();
+    stream.destroy();
+  }
+}
+
+/**
+ * Opens a file, decompressing gzip (recognised by its magic bytes, whatever the extension). Files
+ * larger than `thresholds` on disk are returned as lines instead of as one text.
+ */
+export async function openInput(file: string, thresholds: StreamingThresholds = DEFAULT_STREAMING_THRESHOLDS): Promise<FileContent> {
   let size: number;
   let gzip: boolean;
   try {
@@ -127,11 +193,8 @@ export async function openInput(file: string): Promise<FileContent> {
   } catch (error) {
     throw new InputError(file, describeFsError(error));
   }
-  if (size > (gzip ? STREAMING_THRESHOLD_GZIP_BYTES : STREAMING_THRESHOLD_BYTES)) {
-    const stream = createReadStream(file);
-    const source = gzip ? stream.pipe(createGunzip()) : stream;
-    stream.on('error', (error) => source.destroy(error));
-    return { kind: 'lines', lines: readline.createInterface({ input: source, crlfDelay: Infinity }) };
+  if (size > (gzip ? thresholds.gzipBytes : thresholds.plainBytes)) {
+    return { kind: 'lines', lines: readLines(file, gzip) };
   }
   let bytes: Buffer;
   try {
@@ -147,14 +210,16 @@ export async function openInput(file: string): Promise<FileContent> {
     }
   }
   try {
-    return { kind: 'text', text: bytes.toString('utf8') };
+    return { kind: 'text', text: stripByteOrderMark(bytes.toString('utf8')) };
   } catch (error) {
     throw new InputError(file, `too large to read as one document (${(error as Error).message}); split it or convert it to JSON Lines`);
   }
 }
 
-/** Counts of what a file held besides records. */
+/** Counts of what a file contains. */
 export interface ExtractStats {
+  /** CloudTrail records found. `extractRecords` only yields them, so its caller counts them. */
+  records: number;
   /** JSON values that are not CloudTrail records or a known wrapper of them. */
   unrecognised: number;
 }

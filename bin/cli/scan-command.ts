@@ -138,10 +138,7 @@ export async function runScan(args: string[], io: CommandIo): Promise<number> {
   clearProgress();
   io.stderr.write(`${summary(stats)}\n`);
 
-  if (stats.files === 0 && stats.missingPaths === 0) {
-    io.stderr.write(`share-sentinel: no input: no .json, .json.gz or .jsonl files under ${paths.map((item) => JSON.stringify(item)).join(', ')}\n`);
-    return 2;
-  }
+  // Every path yields a file or an error (missing path, folder with no input file), so no file read means an error was reported.
   if (stats.files === stats.unreadableFiles) {
     io.stderr.write('share-sentinel: no input could be read\n');
     return 2;

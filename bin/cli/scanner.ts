@@ -5,7 +5,7 @@
 import { watchedNameFragments } from '../../lambda/catalog';
 import { evaluateRecord, type EvaluationOptions } from '../../lambda/core/evaluate';
 import type { Finding, Severity } from '../../lambda/core/types';
-import { extractRecords, InputError, openInput, walkInputs, type ExtractStats } from './inputs';
+import { extractRecords, InputError, openInput, walkInputs, type ExtractStats, type StreamingThresholds } from './inputs';
 
 export interface ScanOptions {
   paths: string[];
@@ -15,13 +15,15 @@ export interface ScanOptions {
   /** Called at most every `progressIntervalMs` with the running totals. */
   onProgress?(stats: ScanStats): void;
   progressIntervalMs?: number;
+  /** File sizes above which files are read line by line. @default DEFAULT_STREAMING_THRESHOLDS */
+  streamingThresholds?: StreamingThresholds;
 }
 
 export interface ScanStats {
   files: number;
-  /** Files found that could not be read (corrupt gzip, not JSON, permission denied). */
+  /** Files found that could not be read (corrupt gzip, not JSON, no CloudTrail record, permission denied). */
   unreadableFiles: number;
-  /** Paths given that do not exist or cannot be listed. */
+  /** Paths given that do not exist, cannot be listed, or are folders with no input file. */
   missingPaths: number;
   /** Records read. For files the pre-filter skipped, the count of `eventID` keys stands in for parsing. */
   events: number;
@@ -33,16 +35,57 @@ export interface ScanStats {
 }
 
 const FRAGMENTS = watchedNameFragments();
-/** A `\u00XX` escape of an ASCII letter could spell an event name that a plain substring search misses. */
-const ESCAPED_LETTER = /\\u00[4-7][0-9a-fA-F]/;
+/**
+ * A `\u00XX` escape that could spell part of an event name that a plain substring search misses: a
+ * letter or other character from 0x40 to 0x7f, or a digit. Digits matter in lookup-events output,
+ * where the record is a JSON string inside JSON and the hex digits of its own `\u0050` escape may
+ * be escaped again (`\\u\u0030\u00305\u0030`).
+ */
+const ESCAPED_NAME_CHARACTER = /\\u00(?:[4-7][0-9a-fA-F]|3[0-9])/;
 
 /**
  * Tells whether a text may hold a call that a rule reads. False means certainly not: every
- * catalog event name is plain ASCII, and JSON can only hide it behind a `\u` escape, which is
- * checked for too.
+ * catalog event name is plain ASCII, and JSON can only hide it behind `\u` escapes, which are
+ * checked for too, also inside a record embedded as a JSON string.
  */
 export function mayContainWatchedCall(text: string): boolean {
-  return FRAGMENTS.some((fragment) => text.includes(fragment)) || ESCAPED_LETTER.test(text);
+  return FRAGMENTS.some((fragment) => text.includes(fragment)) || ESCAPED_NAME_CHARACTER.test(text);
+}
+
+/** The key every CloudTrail record has. Its count is the record count of text that is not parsed. */
+const RECORD_MARKER = 'eventID';
+
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+/**
+ * Tells whether a text can be skipped without parsing: it contains no watched call and looks like
+ * JSON records (an object or array that contains `eventID`). Other text is parsed, so that a file
+ * that is not JSON or contains no record is reported. A text cut short inside an array or object
+ * that still ends in `}` or `]` passes this check.
+ */
+function canSkipParse(text: string): boolean {
+  let start = 0;
+  while (start < text.length && isJsonWhitespace(text.charCodeAt(start))) {
+    start += 1;
+  }
+  let end = text.length - 1;
+  while (end > start && isJsonWhitespace(text.charCodeAt(end))) {
+    end -= 1;
+  }
+  const opens = text[start] === '{' || text[start] === '[';
+  const closes = text[end] === '}' || text[end] === ']';
+  return opens && closes && text.includes(RECORD_MARKER) && !mayContainWatchedCall(text);
+}
+
+function plural(count: number, singular: string, pluralForm: string): string {
+  return count === 1 ? singular : pluralForm;
+}
+
+function describeBadLines(badLines: number[]): string {
+  const firstLineNumbers = `${badLines.slice(0, 5).join(', ')}${badLines.length > 5 ? ', …' : ''}`;
+  return `${badLines.length} ${plural(badLines.length, 'line is not valid JSON and was skipped', 'lines are not valid JSON and were skipped')} (line ${firstLineNumbers})`;
 }
 
 function countOccurrences(text: string, marker: string): number {
@@ -62,6 +105,7 @@ class FileScanner {
   /** Evaluates every record inside one parsed JSON value. */
   evaluateValue(value: unknown, extractStats: ExtractStats): void {
     for (const { record, envelopeAccount } of extractRecords(value, extractStats)) {
+      extractStats.records += 1;
       this.stats.events += 1;
       const evaluation = evaluateRecord(record, envelopeAccount === undefined ? this.options.evaluation : { ...this.options.evaluation, envelopeAccount });
       if (evaluation.status === 'finding') {
@@ -75,11 +119,11 @@ class FileScanner {
   /** Reads a whole document: one JSON value, or JSON Lines when it does not parse as one. */
   scanText(file: string, text: string): void {
     this.stats.bytes += text.length;
-    if (!mayContainWatchedCall(text)) {
-      this.stats.events += countOccurrences(text, 'eventID');
+    if (canSkipParse(text)) {
+      this.stats.events += countOccurrences(text, RECORD_MARKER);
       return;
     }
-    const extractStats: ExtractStats = { unrecognised: 0 };
+    const extractStats: ExtractStats = { records: 0, unrecognised: 0 };
     let document: unknown;
     let wholeError: Error | undefined;
     try {
@@ -116,15 +160,13 @@ class FileScanner {
       throw new InputError(file, `not valid JSON (${wholeError.message})`);
     }
     if (badLines.length > 0) {
-      const shown = badLines.slice(0, 5).join(', ');
-      this.options.onFileError(file, `${badLines.length} lines are not valid JSON and were skipped (line ${shown}${badLines.length > 5 ? ', …' : ''})`);
+      this.options.onFileError(file, describeBadLines(badLines));
     }
   }
 
   /** Reads a large file line by line, as JSON Lines. */
   async scanStream(file: string, lines: AsyncIterable<string>): Promise<void> {
-    const extractStats: ExtractStats = { unrecognised: 0 };
-    let parsed = 0;
+    const extractStats: ExtractStats = { records: 0, unrecognised: 0 };
     const badLines: number[] = [];
     let lineNumber = 0;
     for await (const line of lines) {
@@ -133,33 +175,44 @@ class FileScanner {
       if (line.trim() === '') {
         continue;
       }
-      if (!mayContainWatchedCall(line)) {
-        this.stats.events += countOccurrences(line, 'eventID');
-        parsed += 1;
+      if (canSkipParse(line)) {
+        const records = countOccurrences(line, RECORD_MARKER);
+        this.stats.events += records;
+        extractStats.records += records;
         continue;
       }
       try {
         const value = JSON.parse(line) as unknown;
-        parsed += 1;
         this.evaluateValue(value, extractStats);
       } catch {
         badLines.push(lineNumber);
       }
       this.maybeReportProgress();
     }
-    if (parsed === 0 && badLines.length > 0) {
+    // A pretty-printed document has lines that parse alone (a string or number in an array), but no record.
+    if (extractStats.records === 0 && badLines.length > 0) {
       throw new InputError(file, 'too large to read as one JSON document, and its lines are not JSON Lines; split the file or convert it to JSON Lines');
     }
     if (badLines.length > 0) {
-      this.options.onFileError(file, `${badLines.length} lines are not valid JSON and were skipped (line ${badLines.slice(0, 5).join(', ')})`);
+      this.options.onFileError(file, describeBadLines(badLines));
     }
     this.reportUnrecognised(file, extractStats);
   }
 
+  /** Reports values that are not records. A file with no record at all is unreadable: it is not CloudTrail input. */
   private reportUnrecognised(file: string, extractStats: ExtractStats): void {
-    if (extractStats.unrecognised > 0) {
-      this.options.onFileError(file, `${extractStats.unrecognised} JSON values are not CloudTrail records and were skipped`);
+    const count = extractStats.unrecognised;
+    if (count === 0) {
+      return;
     }
+    const values = `${count} ${plural(count, 'JSON value is not a CloudTrail record', 'JSON values are not CloudTrail records')}`;
+    if (extractStats.records === 0) {
+      throw new InputError(
+        file,
+        `no CloudTrail record found (${values}); expected a CloudTrail log file, a record, an EventBridge event or lookup-events output, alone, in an array or as JSON Lines`,
+      );
+    }
+    this.options.onFileError(file, `${values} and ${plural(count, 'was', 'were')} skipped`);
   }
 
   private lastProgress = Date.now();
@@ -193,7 +246,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanStats> {
   for await (const file of walkInputs(options.paths, onMissing)) {
     stats.files += 1;
     try {
-      const content = await openInput(file);
+      const content = await openInput(file, options.streamingThresholds);
       if (content.kind === 'text') {
         scanner.scanText(file, content.text);
       } else {
