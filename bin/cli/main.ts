@@ -1,9 +1,11 @@
 /** Dispatches `share-sentinel <command>` and turns usage errors into exit status 2. */
 import { runScan, type CommandIo } from './scan-command';
-import { MAIN_USAGE, SCAN_USAGE, UsageError } from './usage';
+import { runTrusted } from './trusted-command';
+import { MAIN_USAGE, SCAN_USAGE, TRUSTED_USAGE, UsageError } from './usage';
 
 const COMMANDS: Record<string, { run: (args: string[], io: CommandIo) => Promise<number>; usage: string }> = {
   scan: { run: runScan, usage: SCAN_USAGE },
+  trusted: { run: runTrusted, usage: TRUSTED_USAGE },
 };
 
 export async function main(args: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -10,6 +10,8 @@ export const MAIN_USAGE = `Usage: share-sentinel <command> [options]
 
 Commands:
   scan [PATH ...]   Scan CloudTrail log files for resources shared outside the trusted list.
+  trusted SUBCOMMAND
+                    List, check, add or remove ids in the trusted list's SSM parameter.
   help [COMMAND]    Show help for a command.
 
 Run "share-sentinel help scan" for the options of a command.
@@ -42,4 +44,48 @@ Options:
 
 Exit status: 0 when the scan completed, 2 on bad usage or when no input could be read, N from
 --exit-code when there are findings.
+`;
+
+export const TRUSTED_USAGE = `Usage: share-sentinel trusted list [--parameter NAME]
+       share-sentinel trusted add ID [--label TEXT] [--json] [--parameter NAME]
+       share-sentinel trusted remove ID [--parameter NAME]
+       share-sentinel trusted check ID [--parameter NAME]
+
+Reads and edits the trusted list in its SSM Parameter Store parameter. The region, credentials
+and endpoint come from the usual AWS settings: AWS_REGION, AWS_PROFILE or the AWS_ACCESS_KEY_ID
+variables, and AWS_ENDPOINT_URL.
+
+Subcommands:
+  list        Print each id with its kind and label, the parameter's type (String or StringList),
+              format (list or json) and version, and any malformed entries.
+  add ID      Add an id, or change its label with --label. When the parameter does not exist,
+              create it: a StringList, or a String in the JSON format with --label or --json.
+  remove ID   Remove an id. The last id of a list-format parameter stays, because SSM cannot
+              store an empty value, but the JSON format can be empty.
+  check ID    Print "trusted" and exit 0 when the id is on the list, or print "not trusted" and
+              exit 1. Only the exact id counts: an organization on the list does not put its OUs
+              or accounts on it.
+
+IDs: 12-digit accounts, o- organizations, ou- OUs, vpce- VPC endpoints, vpc- VPCs.
+
+Options:
+  --parameter NAME  The SSM parameter that contains the list
+                    (default: /share-sentinel/trusted-accounts). list and check also accept a
+                    parameter ARN.
+  --label TEXT      add: the id's label, up to 128 characters, shown in alerts. Labels need the
+                    JSON format: on a parameter in the list format, add --json as well.
+  --json            add: convert a list-format parameter to the JSON format {"ID": "label", ...}.
+                    Existing ids get an empty label. The parameter becomes a String, because
+                    SSM uses commas in a StringList to separate its items.
+  -h, --help        Show this help.
+
+An edit keeps the parameter's type, its format and the other ids' labels, and writes a new
+version of the parameter. It changes nothing when the stored list has malformed entries, invalid
+JSON or # comments: fix the parameter by hand first. After writing, it checks that the version
+went up by exactly one. Otherwise another writer changed the parameter at the same time, and
+this write may have replaced that change, so it prints a warning.
+
+Exit status: 0 on success (check: the id is trusted); 1 when check finds the id not trusted,
+when AWS returns an error, when an edit is rejected, or when another writer changed the parameter
+at the same time; 2 on bad usage, such as an invalid id.
 `;
