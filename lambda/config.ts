@@ -54,8 +54,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig 
     }
     maxAgeSeconds = Number(maxAge.trim());
   }
+  const alertTopicArn = required(env, 'ALERT_TOPIC_ARN', TOPIC_ARN, 'the ARN of the SNS alert topic (arn:aws:sns:REGION:ACCOUNT:NAME)');
+  if (alertTopicArn.endsWith('.fifo')) {
+    // A FIFO topic rejects a publish without a message group id, and delivers to SQS queues only, not to e-mail or Chatbot.
+    throw new ConfigurationError(`environment variable ALERT_TOPIC_ARN is invalid: ${JSON.stringify(alertTopicArn.slice(0, 200))} is a FIFO topic; use a standard topic`);
+  }
   return {
-    alertTopicArn: required(env, 'ALERT_TOPIC_ARN', TOPIC_ARN, 'the ARN of the SNS alert topic (arn:aws:sns:REGION:ACCOUNT:NAME)'),
+    alertTopicArn,
     trustedAccountsParameter: required(env, 'TRUSTED_ACCOUNTS_PARAMETER', PARAMETER_NAME, 'the name of the SSM parameter holding the trusted list, such as /share-sentinel/trusted-accounts'),
     trustedAccountsMaxAgeSeconds: maxAgeSeconds,
     alertOnFailedCalls: booleanVariable(env, 'ALERT_ON_FAILED_CALLS', true),

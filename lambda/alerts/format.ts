@@ -58,8 +58,11 @@ export function describeGrantee(grant: Grant): string {
   }
 }
 
-/** What happened, in a few words: "made public", "shared with 444455556666". */
-function action(finding: Finding): string {
+/**
+ * What happened, in a few words: "made public", "shared with 444455556666". `untrustedTotal` counts
+ * the grants of the whole finding when the alert lists only the first ones.
+ */
+function action(finding: Finding, untrustedTotal = untrustedGrants(finding).length): string {
   const untrusted = untrustedGrants(finding);
   const verb = finding.outcome === 'failed' ? 'attempted share of' : undefined;
   if (verb) {
@@ -68,13 +71,21 @@ function action(finding: Finding): string {
   if (finding.public) {
     return 'made public';
   }
-  if (untrusted.length === 1 && untrusted[0].kind === 'account') {
+  if (untrustedTotal === 1 && untrusted.length === 1 && untrusted[0].kind === 'account') {
     return `shared with ${untrusted[0].accountId}`;
   }
-  if (untrusted.length === 0) {
+  if (untrustedTotal === 0) {
     return 'changed, grants unreadable';
   }
-  return `shared with ${untrusted.length === 1 ? describeGrantee(untrusted[0]) : `${untrusted.length} untrusted principals`}`;
+  return `shared with ${untrustedTotal === 1 && untrusted.length === 1 ? describeGrantee(untrusted[0]) : `${untrustedTotal} untrusted principals`}`;
+}
+
+/**
+ * Puts the resource and the action in reading order: "EBS snapshot snap-1 made public", or
+ * "attempted share of EBS snapshot snap-1" for a call that failed.
+ */
+function headline(finding: Finding, resource: string, doing: string): string {
+  return finding.outcome === 'failed' ? `${doing} ${resource}` : `${resource} ${doing}`;
 }
 
 /** Keeps printable ASCII only, as SNS requires of e-mail subjects. */
@@ -83,14 +94,11 @@ function subjectSafe(value: string): string {
 }
 
 /** The e-mail subject: `[critical] EBS snapshot snap-0123 made public in 111122223333`, under 100 characters. */
-export function alertSubject(finding: Finding): string {
+export function alertSubject(finding: Finding, untrustedTotal?: number): string {
   const label = resourceLabel(finding);
   const owner = finding.ownerAccountId ?? 'unknown account';
-  const doing = action(finding);
-  const frame = (id: string): string =>
-    finding.outcome === 'failed'
-      ? `[${finding.severity}] ${doing} ${label} ${id} in ${owner}`
-      : `[${finding.severity}] ${label} ${id} ${doing} in ${owner}`;
+  const doing = action(finding, untrustedTotal);
+  const frame = (id: string): string => `[${finding.severity}] ${headline(finding, `${label} ${id}`, doing)} in ${owner}`;
   let id = subjectSafe(finding.resource.id || '?');
   const overflow = frame(id).length - MAX_SUBJECT_LENGTH;
   if (overflow > 0) {
@@ -129,12 +137,12 @@ function plainGrant(grant: Grant): string {
 }
 
 /** The plain-text e-mail body: what, with whom, by whom, from where, when, why, the event link and the fix. */
-export function emailBody(finding: Finding): string {
+export function emailBody(finding: Finding, untrustedTotal?: number): string {
   const untrusted = untrustedGrants(finding);
   const trusted = finding.grants.filter((grant) => grant.trusted);
   const label = resourceLabel(finding);
   const lines = [
-    `${finding.severity.toUpperCase()}: ${label} ${plain(finding.resource.id, 256)} ${action(finding)} in account ${plain(finding.ownerAccountId)} (${plain(finding.region)}).`,
+    `${finding.severity.toUpperCase()}: ${headline(finding, `${label} ${plain(finding.resource.id, 256)}`, plain(action(finding, untrustedTotal)))} in account ${plain(finding.ownerAccountId)} (${plain(finding.region)}).`,
     '',
     `Resource:    ${label} ${plain(finding.resource.id)}${finding.resource.arn ? ` (${plain(finding.resource.arn)})` : ''}`,
     'Shared with:',
@@ -170,7 +178,7 @@ export function emailBody(finding: Finding): string {
 }
 
 /** The AWS Chatbot custom notification (schema version 1.0) for Slack, with every event value escaped. */
-export function chatbotNotification(finding: Finding): Record<string, unknown> {
+export function chatbotNotification(finding: Finding, untrustedTotal?: number): Record<string, unknown> {
   const untrusted = untrustedGrants(finding);
   const label = resourceLabel(finding);
   const description = [
@@ -178,7 +186,8 @@ export function chatbotNotification(finding: Finding): Record<string, unknown> {
     `*Shared with:* ${grantLines(untrusted, (grant) => slackCode(describeGrantee(grant))).join(', ') || 'no grant could be read'}`,
     `*By:* ${slackCode(finding.actor.arn ?? '')} from ${slackCode(finding.actor.sourceIp ?? '')}`,
     `*When:* ${slackCode(finding.eventTime, 64)} · ${slackCode(finding.eventName, 128)} ${finding.outcome}${finding.errorCode ? ` (${slackCode(finding.errorCode, 128)})` : ''}`,
-    `*Why:* ${finding.reasons.map((reason) => escapeSlackText(reason, 512)).join('; ')}`,
+    // Reasons quote principals from the event, so each is a code span where `*` or `_` cannot format.
+    `*Why:* ${finding.reasons.map((reason) => slackCode(reason, 512)).join(' ')}`,
   ];
   if (finding.trustedListUnavailable) {
     description.push('*The trusted list could not be read*: every external grant was treated as untrusted.');
@@ -188,7 +197,12 @@ export function chatbotNotification(finding: Finding): Record<string, unknown> {
   }
   const nextSteps: string[] = [];
   if (finding.remediation) {
-    nextSteps.push(`Revoke: ${slackCode(finding.remediation, 1500)}`);
+    // One code span per command: Slack escaping turns line breaks into spaces, which would join the commands.
+    const commands = finding.remediation.split('\n');
+    commands.forEach((command, index) => {
+      const step = commands.length > 1 ? `Revoke, step ${index + 1} of ${commands.length}` : 'Revoke';
+      nextSteps.push(`${step}: ${slackCode(command, 1500)}`);
+    });
   }
   const url = cloudTrailConsoleUrl(finding);
   if (url) {
@@ -201,13 +215,14 @@ export function chatbotNotification(finding: Finding): Record<string, unknown> {
     id: bound(finding.eventId, 128),
     content: {
       textType: 'client-markdown',
-      title: `:rotating_light: [${finding.severity}] ${escapeSlackText(label)} ${escapeSlackText(action(finding), 128)}`,
+      title: `:rotating_light: [${finding.severity}] ${headline(finding, escapeSlackText(label), escapeSlackText(action(finding, untrustedTotal), 128))}`,
       description: description.join('\n'),
       nextSteps,
       keywords: [finding.severity, escapeSlackText(finding.eventName, 64), escapeSlackText(finding.ownerAccountId ?? 'unknown', 64)],
     },
     metadata: {
-      summary: alertSubject(finding),
+      // The subject carries event values, such as `<!channel>` in a resource id, so it is escaped like them.
+      summary: escapeSlackText(alertSubject(finding, untrustedTotal)),
       eventType: 'share-sentinel finding',
       relatedResources: [escapeSlackText(finding.resource.arn ?? finding.resource.id, 512)],
     },
@@ -218,14 +233,15 @@ function attribute(value: string): { DataType: 'String'; StringValue: string } {
   return { DataType: 'String', StringValue: bound(value === '' ? '-' : value, 256) };
 }
 
-function render(finding: Finding): AlertMessage {
+/** Renders every body. `untrustedTotal` is the untrusted grant count before the grant list was cut to fit. */
+function render(finding: Finding, untrustedTotal: number): AlertMessage {
   const json = JSON.stringify(finding);
   return {
-    subject: alertSubject(finding),
+    subject: alertSubject(finding, untrustedTotal),
     message: JSON.stringify({
       default: json,
-      email: emailBody(finding),
-      https: JSON.stringify(chatbotNotification(finding)),
+      email: emailBody(finding, untrustedTotal),
+      https: JSON.stringify(chatbotNotification(finding, untrustedTotal)),
       sqs: json,
       lambda: json,
     }),
@@ -248,17 +264,18 @@ function messageBytes(alert: AlertMessage): number {
  * and records in `omittedGrants` how many were left out.
  */
 export function buildAlert(finding: Finding): AlertMessage {
-  const full = render(finding);
+  const untrustedTotal = untrustedGrants(finding).length;
+  const full = render(finding, untrustedTotal);
   if (messageBytes(full) <= MAX_MESSAGE_BYTES) {
     return full;
   }
   // Binary search for the largest number of grants that fits.
   let low = 0;
   let high = finding.grants.length;
-  let best = render({ ...finding, grants: [], omittedGrants: finding.grants.length });
+  let best = render({ ...finding, grants: [], omittedGrants: finding.grants.length }, untrustedTotal);
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
-    const candidate = render({ ...finding, grants: finding.grants.slice(0, middle), omittedGrants: finding.grants.length - middle });
+    const candidate = render({ ...finding, grants: finding.grants.slice(0, middle), omittedGrants: finding.grants.length - middle }, untrustedTotal);
     if (messageBytes(candidate) <= MAX_MESSAGE_BYTES) {
       best = candidate;
       low = middle + 1;

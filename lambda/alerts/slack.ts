@@ -11,7 +11,8 @@ const ZERO_WIDTH_SPACE = '\u200b';
  * Escapes an untrusted value for Slack text: `&`, `<` and `>` become entities (so `<!channel>`,
  * `<@U…>` and `<url|text>` cannot form), line breaks and control characters become spaces, a
  * zero-width space breaks `@` mentions and `://` auto-links, and backticks are replaced so the
- * value cannot leave its code span.
+ * value cannot leave its code span. `file://` stays whole, so that a copied AWS CLI command still
+ * reads its file.
  */
 export function escapeSlackText(value: string, max = 256): string {
   return (
@@ -23,7 +24,8 @@ export function escapeSlackText(value: string, max = 256): string {
       .replace(/>/g, '&gt;')
       .replace(/`/g, 'ˋ')
       .replace(/@/g, `@${ZERO_WIDTH_SPACE}`)
-      .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
+      // NOTE: this assumes Slack does not turn `file:` URLs into links, as it does `http:` ones.
+      .replace(/(?<!file):\/\//gi, `:${ZERO_WIDTH_SPACE}//`)
       .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZERO_WIDTH_SPACE}.`)
   );
 }
