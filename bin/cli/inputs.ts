@@ -47,8 +47,15 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * Tells whether a file found in a folder is read. CloudTrail digest files (`…_CloudTrail-Digest_…`),
+ * which S3 exports of a trail hold next to the logs, carry hashes and no records, so they are left out.
+ */
 function isInputFile(name: string): boolean {
   const lower = name.toLowerCase();
+  if (lower.includes('_cloudtrail-digest_')) {
+    return false;
+  }
   return INPUT_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 

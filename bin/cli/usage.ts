@@ -23,9 +23,10 @@ Reads CloudTrail records from files and folders (recursively) and prints one fin
 that shares a resource with a principal outside the trusted list. With no PATH it scans the
 bundled samples/ folder.
 
-Inputs: .json, .json.gz and .jsonl files holding a CloudTrail log file ({"Records": [...]}),
-a single record, an EventBridge event, a JSON array of either, JSON Lines, or the output of
-"aws cloudtrail lookup-events" (Event history).
+Inputs: .json, .jsonl, .ndjson and .gz files (gzip is recognised by content), holding a
+CloudTrail log file ({"Records": [...]}), a single record, an EventBridge event, a JSON array of
+either, JSON Lines, or the output of "aws cloudtrail lookup-events" (Event history). In folders,
+CloudTrail digest files are skipped.
 
 Options:
   --trusted ID[,ID...]     Trusted ids: 12-digit accounts, o- organizations, ou- OUs, vpce- VPC

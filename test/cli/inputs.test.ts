@@ -205,6 +205,19 @@ describe('folder walking', () => {
     expect(result.stderr).toContain('scanned 1 file');
   });
 
+  it('skips CloudTrail digest files', async () => {
+    const digest = { awsAccountId: OWNER, digestStartTime: '2026-01-02T03:00:00Z', logFiles: [] };
+    writeInput('CloudTrail-Digest/us-east-1/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260102T030000Z.json.gz', gzipSync(json(digest)));
+    writeInput('CloudTrail/us-east-1/111122223333_CloudTrail_us-east-1_20260102T0300Z_a1b2.json.gz', gzipSync(json({ Records: [snapshotShare('in-log')] })));
+
+    const result = await scanJson(folder);
+
+    expect(result.code).toBe(0);
+    expect(eventIds(result.findings)).toEqual(['in-log']);
+    expect(result.stderr).toContain('scanned 1 file');
+    expect(result.stderr).not.toContain('Digest');
+  });
+
   it('reads several paths in the order given', async () => {
     const second = writeInput('second/log.json', json(snapshotShare('second')));
     const first = writeInput('first/log.json', json(snapshotShare('first')));

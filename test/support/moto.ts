@@ -21,6 +21,8 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/share-sentinel-test/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/share-sentinel-test/credentials',
   };
 }
 

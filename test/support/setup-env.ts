@@ -1,5 +1,13 @@
 // Every test runs with fake credentials, no instance metadata lookups, and quiet function logs.
 // A test that talks to the emulator sets AWS_ENDPOINT_URL itself; without it no AWS client should be reached.
+// Settings from the developer's shell that could send requests elsewhere are removed first.
+for (const name of Object.keys(process.env)) {
+  if (name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS' || name === 'AWS_PROFILE' || name === 'AWS_DEFAULT_PROFILE') {
+    delete process.env[name];
+  }
+}
+process.env.AWS_CONFIG_FILE = '/nonexistent/share-sentinel-test/config';
+process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/share-sentinel-test/credentials';
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 process.env.AWS_SESSION_TOKEN = 'testing';
