@@ -3,18 +3,19 @@
  * event raises a finding, and builds the finding's JSON form.
  */
 import { findRule } from '../catalog';
+import { arnAccount } from './principals';
 import { errorCode, eventName, eventSource, ownerAccountId, region } from './record';
 import { str } from './read';
 import type { RuleDefinition } from './rule';
 import { bound, boundOptional } from './text';
 import type { TrustedList } from './trusted-list';
-import type { Actor, CloudTrailRecord, Finding, Grant, GrantSpec, RuleResult, Severity } from './types';
+import type { Actor, CloudTrailRecord, Finding, Grant, GrantSpec, RuleResult, ServiceGrant, Severity } from './types';
 
 export interface EvaluationOptions {
   trustedList: TrustedList;
   /** Calls that returned an `errorCode` raise `medium` findings as attempted shares. @default true */
   alertOnFailedCalls?: boolean;
-  /** A service principal with no source account or ARN raises a `low` finding. @default false */
+  /** A service principal restricted by neither a source account nor a source ARN that names an account raises a `low` finding. @default false */
   alertOnUnrestrictedServices?: boolean;
   /** The trusted list could not be loaded: every external grant is untrusted, and findings say so. */
   trustedListUnavailable?: boolean;
@@ -27,7 +28,7 @@ export type Evaluation =
   | { status: 'not-watched' }
   /** A rule matched, and the call grants nothing (a removal, an unrelated attribute). */
   | { status: 'no-grant'; rule: RuleDefinition }
-  /** The call grants access, to trusted principals only. */
+  /** The call grants access, but only to trusted principals or to grantees that raise no finding on their own (a service principal by default). */
   | { status: 'trusted'; rule: RuleDefinition; result: RuleResult; grants: Grant[] }
   | { status: 'finding'; rule: RuleDefinition; finding: Finding; error?: Error };
 
@@ -105,6 +106,14 @@ export function applyTrust(spec: GrantSpec, owner: string | undefined, list: Tru
   return grant;
 }
 
+/**
+ * Returns true when a service grant lets the service act for resources in any account. That is so when the
+ * grant has no source account and no source ARN whose account field names one (`arn:aws:execute-api:us-east-1::*` names none).
+ */
+function isUnrestrictedService(grant: ServiceGrant): boolean {
+  return grant.sourceAccount === undefined && (grant.sourceArn === undefined || arnAccount(grant.sourceArn) === undefined);
+}
+
 /** The severity an untrusted grant raises on a call that succeeded, or undefined when it never alerts. */
 function grantSeverity(grant: Grant, options: EvaluationOptions): Severity | undefined {
   if (grant.trusted) {
@@ -123,7 +132,7 @@ function grantSeverity(grant: Grant, options: EvaluationOptions): Severity | und
       return 'medium';
     case 'service':
       // A service principal with no source restriction is the confused-deputy case, not an external account.
-      return options.alertOnUnrestrictedServices && grant.sourceAccount === undefined && grant.sourceArn === undefined ? 'low' : undefined;
+      return options.alertOnUnrestrictedServices && isUnrestrictedService(grant) ? 'low' : undefined;
     default:
       return undefined;
   }
@@ -161,7 +170,7 @@ function reasonFor(grant: Grant, options: EvaluationOptions): string {
     return `shared with ${who}: a network origin that is not on the trusted list`;
   }
   if (grant.kind === 'service') {
-    return `shared with ${who}: no source account or source ARN restricts it`;
+    return `shared with ${who}: no source account, and no source ARN that names an account, restricts it`;
   }
   if (grant.kind === 'unknown') {
     return `shared with a principal that could not be read: ${grant.principal}`;
@@ -269,8 +278,9 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
     return severity ? [{ grant, severity }] : [];
   });
   const unreadable = result.warnings.length > 0;
-  if (alerting.length === 0 && !(unreadable && code === undefined)) {
-    return result.grants.length === 0 && !unreadable ? { status: 'no-grant', rule } : { status: 'trusted', rule, result, grants };
+  // A call whose grants could not all be read alerts whether it succeeded or failed: a failed one is an attempted share.
+  if (alerting.length === 0 && !unreadable) {
+    return result.grants.length === 0 ? { status: 'no-grant', rule } : { status: 'trusted', rule, result, grants };
   }
 
   const reasons = alerting.slice(0, MAX_REASONS).map(({ grant }) => reasonFor(grant, options));

@@ -13,6 +13,8 @@ import type { GrantSpec } from './types';
 const MAX_STATEMENTS = 1000;
 const MAX_PRINCIPALS = 1000;
 const MAX_ACTIONS = 20;
+/** Maximum grants kept from one document, because 1000 statements of 1000 principals each would otherwise give a million. */
+const MAX_GRANTS = 1000;
 
 /** One key under one condition operator, with its values. */
 export interface ConditionEntry {
@@ -253,7 +255,12 @@ export function readPolicy(document: unknown, warnings: string[]): GrantSpec[] {
     warnings.push(`only the first ${MAX_STATEMENTS} of ${statements.length} statements were read`);
   }
   const grants: GrantSpec[] = [];
+  let skipped = false;
   statements.slice(0, MAX_STATEMENTS).forEach((statement, index) => {
+    if (grants.length >= MAX_GRANTS) {
+      skipped = true;
+      return;
+    }
     const via = bound(str(statement, 'Sid') || `Statement[${index}]`, 128);
     if (!isObject(statement)) {
       warnings.push(`${via}: the statement is not an object`);
@@ -279,5 +286,8 @@ export function readPolicy(document: unknown, warnings: string[]): GrantSpec[] {
     }
     grants.push(...principalsOf(principal, context, warnings));
   });
-  return grants;
+  if (skipped || grants.length > MAX_GRANTS) {
+    warnings.push(`only the first ${MAX_GRANTS} grants of the policy were read`);
+  }
+  return grants.slice(0, MAX_GRANTS);
 }

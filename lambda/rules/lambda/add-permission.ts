@@ -6,7 +6,7 @@
 import { readPolicy } from '../../core/policy';
 import { arnAccount, isAccountId, isOrganizationId, isServicePrincipal, parseAwsPrincipal } from '../../core/principals';
 import { ownerAccountId, region as recordRegion, requestParameters, responseElements } from '../../core/record';
-import { field, str } from '../../core/read';
+import { field, jsonValue, str } from '../../core/read';
 import type { RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
 import type { GrantSpec } from '../../core/types';
@@ -76,7 +76,7 @@ export const addPermission: RuleDefinition = {
       if (statement === undefined) {
         warnings.push('requestParameters.principal is missing');
       } else {
-        grants = readPolicy(`{"Statement":[${typeof statement === 'string' ? statement : JSON.stringify(statement)}]}`, warnings);
+        grants = readPolicy({ Statement: [jsonValue(statement)] }, warnings);
       }
     }
     if (functionName === '') {

@@ -24,9 +24,18 @@ interface SnapshotKind {
   resourceLabel: string;
 }
 
+function describeValue(value: unknown): string {
+  try {
+    return bound(String(JSON.stringify(value)), 256);
+  } catch {
+    // JSON.stringify recurses, so a deeply nested value overflows the stack.
+    return 'a value that cannot be shown';
+  }
+}
+
 function readValue(value: unknown): GrantSpec {
   if (typeof value !== 'string') {
-    return { kind: 'unknown', principal: bound(String(JSON.stringify(value)), 256), label: 'value that is not a string', via: 'valuesToAdd' };
+    return { kind: 'unknown', principal: describeValue(value), label: 'value that is not a string', via: 'valuesToAdd' };
   }
   if (value.trim().toLowerCase() === 'all') {
     return { kind: 'public', principal: 'all', via: 'valuesToAdd' };

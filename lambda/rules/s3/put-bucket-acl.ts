@@ -104,6 +104,26 @@ function readCannedAcl(acl: string): GrantSpec[] {
   }
 }
 
+/**
+ * Adds the grants of the `x-amz-acl` and `x-amz-grant-*` headers, which arrive as arrays of strings.
+ * Returns true when any header is present. The grant cap applies to all headers together.
+ */
+function readHeaders(params: Record<string, unknown> | undefined, grants: GrantSpec[], warnings: string[]): boolean {
+  let found = false;
+  for (const header of ['x-amz-acl', ...GRANT_HEADERS]) {
+    for (const value of strings(field(params, header))) {
+      found = true;
+      grants.push(...(header === 'x-amz-acl' ? readCannedAcl(value.trim()) : readGrantHeader(header, value)));
+      if (grants.length > MAX_GRANTS) {
+        // The caller keeps the first MAX_GRANTS.
+        warnings.push(`only the first ${MAX_GRANTS} grants of the ACL were read`);
+        return found;
+      }
+    }
+  }
+  return found;
+}
+
 export const putBucketAcl: RuleDefinition = {
   id: 's3-bucket-acl',
   eventSource: 's3.amazonaws.com',
@@ -139,15 +159,8 @@ export const putBucketAcl: RuleDefinition = {
       });
     }
 
-    for (const acl of strings(field(params, 'x-amz-acl'))) {
+    if (readHeaders(params, grants, warnings)) {
       found = true;
-      grants.push(...readCannedAcl(acl.trim()));
-    }
-    for (const header of GRANT_HEADERS) {
-      for (const value of strings(field(params, header))) {
-        found = true;
-        grants.push(...readGrantHeader(header, value));
-      }
     }
 
     if (!found) {
@@ -155,7 +168,7 @@ export const putBucketAcl: RuleDefinition = {
     }
     return {
       resource: { type: 'AWS::S3::Bucket', id: bucket, arn: `arn:aws:s3:::${bucket}` },
-      grants,
+      grants: grants.slice(0, MAX_GRANTS),
       warnings,
     };
   },
