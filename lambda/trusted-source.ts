@@ -39,6 +39,10 @@ export class TrustedListSource {
     if (value !== this.lastValue) {
       // Parse and log only when the value changed, not on every cached read.
       const list = parseTrustedList(value);
+      if (list.documentError !== undefined) {
+        // A list that cannot be read at all must not replace the last good one with an empty list.
+        return this.fallback(new Error(`the trusted list parameter is ${list.documentError}`));
+      }
       for (const entry of list.errors) {
         logger.warn('trusted list entry skipped', { parameter: this.parameterName, value: entry.value, reason: entry.reason });
       }

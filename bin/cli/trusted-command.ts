@@ -6,17 +6,12 @@
 import { parseArgs } from 'node:util';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { bound } from '../../lambda/core/text';
-import { formatTrustedList, parseTrustedList, TRUSTED_ID_FORMATS, trustedIdKind, type TrustedList } from '../../lambda/core/trusted-list';
+import { formatTrustedList, MAX_LABEL_LENGTH, parseTrustedList, TRUSTED_ID_FORMATS, trustedIdKind, type TrustedList } from '../../lambda/core/trusted-list';
 import type { CommandIo } from './scan-command';
 import { TRUSTED_USAGE, UsageError } from './usage';
 
 export const DEFAULT_TRUSTED_PARAMETER = '/share-sentinel/trusted-accounts';
 
-/**
- * The maximum label length, in characters. It matches MAX_LABEL_LENGTH in
- * lambda/core/trusted-list.ts, which truncates longer labels when it reads them.
- */
-const MAX_LABEL_LENGTH = 128;
 
 /** Parameter names as PutParameter accepts them: letters, digits and `_.-/`, up to 1011 characters. */
 const PARAMETER_NAME = /^[A-Za-z0-9_./-]{1,1011}$/;

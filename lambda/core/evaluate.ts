@@ -220,7 +220,8 @@ function buildFinding(input: FindingInput): Finding {
     actor: readActor(record),
     resource: result.resource,
     grants,
-    public: grants.some((grant) => grant.kind === 'public' && !grant.trusted),
+    // A failed call made nothing public, whatever it asked for.
+    public: code === undefined && grants.some((grant) => grant.kind === 'public' && !grant.trusted),
     severity: input.severity,
     outcome: code === undefined ? 'succeeded' : 'failed',
     errorCode: boundOptional(code, 128),
@@ -248,9 +249,10 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
     return { status: 'no-grant', rule };
   }
 
+  const owner = ownerAccountId(record, options.envelopeAccount);
   let result: RuleResult | undefined;
   try {
-    result = rule.extract(record);
+    result = rule.extract(record, { ownerAccountId: owner });
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     const fallback: RuleResult = { resource: { type: 'unknown', id: '' }, grants: [], warnings: [] };
@@ -271,7 +273,6 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
     return { status: 'no-grant', rule };
   }
 
-  const owner = ownerAccountId(record, options.envelopeAccount);
   const grants = result.grants.map((spec) => applyTrust(spec, owner, options.trustedList));
   const alerting = grants.flatMap((grant) => {
     const severity = grantSeverity(grant, options);

@@ -8,6 +8,12 @@ export interface RemediationInput {
   region: string;
 }
 
+/** What a rule learns from outside the record. */
+export interface ExtractContext {
+  /** The resource owner, which the caller may know from the EventBridge envelope when the record does not say. */
+  ownerAccountId?: string;
+}
+
 /**
  * One entry of the rule catalog: which CloudTrail events it reads, and how. `extract` is a pure
  * function of the record; it returns undefined when the call grants nothing (a removal, an
@@ -26,7 +32,7 @@ export interface RuleDefinition {
   title: string;
   /** What kind of resource it is in alert subjects: "EC2 AMI". */
   resourceLabel: string;
-  extract(record: CloudTrailRecord): RuleResult | undefined;
+  extract(record: CloudTrailRecord, context?: ExtractContext): RuleResult | undefined;
   /** The AWS CLI command that revokes exactly the untrusted grants, with every event value shell-quoted. */
   remediation(input: RemediationInput): string;
 }

@@ -25,9 +25,10 @@ const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
- * Quotes one argument for a POSIX shell (bash, zsh, sh). Plain ids stay as they are, other values
- * are single-quoted, and values with control characters use bash's `$'…'` form so that the command
- * stays on one line.
+ * Quotes one argument for bash or zsh. Plain ids stay as they are, other values are single-quoted,
+ * and values with control characters use the `$'…'` form (not available in dash's `sh`) so that
+ * the command stays on one line. Characters above U+007F are written as `\uXXXX`, which bash
+ * expands to UTF-8.
  */
 export function shellQuote(value: string): string {
   if (value.length > 0 && SHELL_SAFE.test(value)) {
@@ -42,7 +43,8 @@ export function shellQuote(value: string): string {
     if (char === "'" || char === '\\') {
       out += `\\${char}`;
     } else if (CONTROL_CHARACTERS.test(char)) {
-      out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+      // NOTE: a NUL cannot be passed in a shell argument at all; bash ends the argument there.
+      out += code <= 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     } else {
       out += char;
     }

@@ -16,8 +16,8 @@ const ID_FORMATS: { kind: TrustedIdKind; test: (value: string) => boolean; forma
   { kind: 'vpc', test: (value) => /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(value), format: 'vpc- followed by 8 or 17 hex digits' },
 ];
 
-/** The longest label kept; labels are shown in alerts. */
-const MAX_LABEL_LENGTH = 128;
+/** The longest label kept, in characters; labels are shown in alerts. */
+export const MAX_LABEL_LENGTH = 128;
 
 /** Returns the kind of a trusted-list id, or undefined when it matches none of the accepted formats. */
 export function trustedIdKind(value: string): TrustedIdKind | undefined {
@@ -39,6 +39,8 @@ export interface TrustedList {
   format: 'list' | 'json';
   /** Entries that were skipped, with the reason. */
   errors: TrustedListEntryError[];
+  /** Set when the document as a whole could not be read (invalid JSON), so no entry could be. */
+  documentError?: string;
 }
 
 export function emptyTrustedList(): TrustedList {
@@ -71,7 +73,8 @@ export function parseTrustedList(text: string): TrustedList {
     try {
       document = JSON.parse(trimmed);
     } catch (error) {
-      list.errors.push({ value: bound(trimmed, 64), reason: `not valid JSON (${(error as Error).message}); write {"111122223333": "label", …}` });
+      list.documentError = `not valid JSON (${(error as Error).message}); write {"111122223333": "label", …}`;
+      list.errors.push({ value: bound(trimmed, 64), reason: list.documentError });
       return list;
     }
     for (const [id, label] of Object.entries(document as Record<string, unknown>)) {

@@ -329,11 +329,10 @@ describe.each(CASES)('$label', ({ placement, payload }) => {
 });
 
 describe('remediation quoting edge cases', () => {
-  // NOTE: expected to fail until shellQuote in lambda/core/text.ts writes U+0080 to U+009F as `\u00NN`.
-  // Bash turns its `\x9b` into the single byte 0x9b, not the two UTF-8 bytes of U+009B, so the
-  // command names another statement id. The Lambda API accepts only letters, digits, `-` and `_` in
-  // statement ids, so only a crafted record carries one.
-  test.failing('statement id with C1 control character', () => {
+  // Bash would turn `\x9b` into the single byte 0x9b, not the two UTF-8 bytes of U+009B, so C1
+  // characters must be written as `\u009b`. The Lambda API accepts only letters, digits, `-` and `_`
+  // in statement ids, so only a crafted record carries one.
+  test('statement id with C1 control character', () => {
     const record = loadRecord('function-shared-with-account');
     // U+009B is the one-character form of the terminal's escape sequence introducer.
     requestParameters(record).statementId = 'partner\u009b31minvoke';

@@ -124,6 +124,24 @@ describe('evaluateRecord finding', () => {
     expect(findingOf(evaluate(record))).toMatchObject({ severity: 'medium', outcome: 'failed', remediation: null });
   });
 
+  it('marks a failed public share not public', () => {
+    const record = loadFixture('s3', 'policy-public-principal-star');
+    record.errorCode = 'AccessDenied';
+
+    expect(findingOf(evaluate(record)).public).toBe(false);
+  });
+
+  it('builds resource ARNs with the envelope owner', () => {
+    const record = loadFixture('rds', 'snapshot-shared-with-account');
+    delete record.recipientAccountId;
+    delete (record.userIdentity as Record<string, unknown>).accountId;
+
+    const finding = findingOf(evaluate(record, { envelopeAccount: OWNER }));
+
+    expect(finding.ownerAccountId).toBe(OWNER);
+    expect(finding.resource.arn).toMatch(new RegExp(`^arn:aws:rds:[a-z0-9-]+:${OWNER}:snapshot:`));
+  });
+
   it('treats an empty errorCode as success', () => {
     const record = loadFixture('s3', 'policy-public-principal-star');
     record.errorCode = '';

@@ -25,7 +25,8 @@ function readItem(item: unknown, via: string): GrantSpec {
     const grant = parseAwsPrincipal(userId);
     return isAccountId(userId.trim()) ? { ...grant, via } : { kind: 'unknown', principal: bound(userId), label: 'userId that is not an account id', via };
   }
-  const group = str(item, 'group');
+  // Real records spell the key `group`; `groups` is read too, since some tools write it so.
+  const group = str(item, 'group') ?? str(item, 'groups');
   if (group !== undefined) {
     return group.toLowerCase() === 'all'
       ? { kind: 'public', principal: 'group:all', via }

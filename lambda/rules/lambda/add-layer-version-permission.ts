@@ -17,7 +17,7 @@ export const addLayerVersionPermission: RuleDefinition = {
   title: 'Lambda layer version permission',
   resourceLabel: 'Lambda layer',
 
-  extract(record) {
+  extract(record, context = {}) {
     const params = requestParameters(record);
     const warnings: string[] = [];
     const layerName = bound(str(params, 'layerName') ?? '', 256);
@@ -39,7 +39,7 @@ export const addLayerVersionPermission: RuleDefinition = {
     if (layerName === '') {
       warnings.push('requestParameters.layerName is missing');
     }
-    const layerArn = layerName.startsWith('arn:') ? layerName : `arn:aws:lambda:${recordRegion(record)}:${ownerAccountId(record) ?? ''}:layer:${layerName}`;
+    const layerArn = layerName.startsWith('arn:') ? layerName : `arn:aws:lambda:${recordRegion(record)}:${context.ownerAccountId ?? ownerAccountId(record) ?? ''}:layer:${layerName}`;
     return {
       resource: { type: 'AWS::Lambda::LayerVersion', id: version ? `${layerName}:${bound(version, 32)}` : layerName, arn: version ? `${layerArn}:${bound(version, 32)}` : layerArn },
       grants,

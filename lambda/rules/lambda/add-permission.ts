@@ -63,7 +63,7 @@ export const addPermission: RuleDefinition = {
   title: 'Lambda function resource policy',
   resourceLabel: 'Lambda function',
 
-  extract(record) {
+  extract(record, context = {}) {
     const params = requestParameters(record);
     const warnings: string[] = [];
     const functionName = bound(str(params, 'functionName') ?? '', 256);
@@ -86,7 +86,7 @@ export const addPermission: RuleDefinition = {
     const statementId = str(params, 'statementId');
     const arn = functionName.startsWith('arn:')
       ? functionName
-      : `arn:aws:lambda:${recordRegion(record)}:${ownerAccountId(record) ?? ''}:function:${functionName.split(':function:').pop() ?? functionName}`;
+      : `arn:aws:lambda:${recordRegion(record)}:${context.ownerAccountId ?? ownerAccountId(record) ?? ''}:function:${functionName.split(':function:').pop() ?? functionName}`;
     return {
       resource: { type: 'AWS::Lambda::Function', id: functionName, arn },
       grants,

@@ -54,7 +54,7 @@ function snapshotRule(kind: SnapshotKind): RuleDefinition {
     title: kind.title,
     resourceLabel: kind.resourceLabel,
 
-    extract(record) {
+    extract(record, context = {}) {
       const params = requestParameters(record);
       const attribute = str(params, 'attributeName');
       if (attribute !== undefined && attribute.toLowerCase() !== 'restore') {
@@ -76,7 +76,7 @@ function snapshotRule(kind: SnapshotKind): RuleDefinition {
       if (identifier === '') {
         warnings.push(`requestParameters.${kind.identifierKey} is missing`);
       }
-      const owner = ownerAccountId(record) ?? '';
+      const owner = context.ownerAccountId ?? ownerAccountId(record) ?? '';
       // A snapshot shared from another account is named by its ARN; a local one by its name.
       const arn = identifier.startsWith('arn:') ? identifier : `arn:aws:rds:${recordRegion(record)}:${owner}:${kind.arnResource}:${identifier}`;
       return {

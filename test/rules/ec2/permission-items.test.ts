@@ -24,6 +24,7 @@ describe('readAddedPermissions', () => {
     ['userId with spaces', { userId: ` ${OUTSIDER} ` }, { kind: 'account', accountId: OUTSIDER }],
     ['numeric userId', { userId: 444455556666 }, { kind: 'account', accountId: OUTSIDER }],
     ['group all', { group: 'all' }, { kind: 'public', principal: 'group:all' }],
+    ['groups all', { groups: 'all' }, { kind: 'public', principal: 'group:all' }],
     ['group ALL', { group: 'ALL' }, { kind: 'public', principal: 'group:all' }],
     ['organizationArn', { organizationArn: ORGANIZATION_ARN }, { kind: 'organization', organizationId: ORGANIZATION, principal: ORGANIZATION_ARN }],
     [

@@ -313,9 +313,10 @@ describe('PutBucketPolicy rule', () => {
     const finding = findingOf(evaluateFixture('s3', 'policy-access-denied'));
 
     expect(finding.grants).toEqual([{ kind: 'public', principal: '*', via: 'OpenRead', actions: ['s3:GetObject'], trusted: false }]);
+    // The grant is listed as evidence, but a failed call made nothing public.
     expect(finding).toMatchObject({
       severity: 'medium',
-      public: true,
+      public: false,
       outcome: 'failed',
       errorCode: 'AccessDenied',
       remediation: null,
