@@ -5,7 +5,8 @@
 import { watchedNameFragments } from '../../lambda/catalog';
 import { evaluateRecord, type EvaluationOptions } from '../../lambda/core/evaluate';
 import type { Finding, Severity } from '../../lambda/core/types';
-import { extractRecords, InputError, openInput, walkInputs, type ExtractStats, type StreamingThresholds } from './inputs';
+import { decodeDocument, extractRecords, InputError, openInput, walkInputs, type ExtractStats, type FileContent, type StreamingThresholds } from './inputs';
+import { scanLogFileBytes } from './log-file-fast-path';
 
 export interface ScanOptions {
   paths: string[];
@@ -114,6 +115,27 @@ class FileScanner {
         this.options.onFinding(evaluation.finding);
       }
     }
+  }
+
+  /**
+   * Reads a whole document. A CloudTrail log file in CloudTrail's own layout takes the fast path,
+   * which parses only the records a rule may read; anything else is decoded and parsed whole.
+   */
+  scanDocument(file: string, bytes: Buffer): void {
+    const fast = scanLogFileBytes(bytes);
+    const records = fast ? parseCandidates(fast.candidates) : undefined;
+    if (fast && records) {
+      this.stats.bytes += bytes.length;
+      this.stats.events += fast.records;
+      const extractStats: ExtractStats = { records: 0, unrecognised: 0 };
+      for (const record of records) {
+        this.evaluateValue(record, extractStats);
+      }
+      // evaluateValue counted the candidates again; the file's record count is already in.
+      this.stats.events -= records.length;
+      return;
+    }
+    this.scanText(file, decodeDocument(file, bytes));
   }
 
   /** Reads a whole document: one JSON value, or JSON Lines when it does not parse as one. */
@@ -226,7 +248,43 @@ class FileScanner {
   }
 }
 
-/** Scans every input file under `options.paths`. A file that cannot be read is reported and skipped. */
+/** Parses each candidate record; undefined when one does not parse alone as an object, so the file must be read whole. */
+function parseCandidates(candidates: string[]): Record<string, unknown>[] | undefined {
+  const records: Record<string, unknown>[] = [];
+  for (const candidate of candidates) {
+    let value: unknown;
+    try {
+      value = JSON.parse(candidate);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return undefined;
+    }
+    records.push(value as Record<string, unknown>);
+  }
+  return records;
+}
+
+/** A file opened ahead of its turn, or a path that could not be walked, kept in walk order. */
+type Opened = { file: string; content: Promise<FileContent | InputError | Error>; missing?: undefined } | { file: string; missing: string };
+
+/**
+ * Files read and decompressed ahead of the one being scanned, so that the thread pool decompresses
+ * while the main thread scans. Each holds at most one decompressed document in memory; larger
+ * files are streamed and read only when their turn comes.
+ */
+const READ_AHEAD_FILES = 3;
+
+function open(file: string, thresholds: StreamingThresholds | undefined): Opened {
+  // Errors are kept as values, so that a file opened ahead of its turn cannot reject unobserved.
+  return { file, content: openInput(file, thresholds).catch((error: Error) => error) };
+}
+
+/**
+ * Scans every input file under `options.paths`. A file that cannot be read is reported and skipped.
+ * The next files are read and decompressed (on libuv's thread pool) while the current one is scanned.
+ */
 export async function scanPaths(options: ScanOptions): Promise<ScanStats> {
   const stats: ScanStats = {
     files: 0,
@@ -239,22 +297,45 @@ export async function scanPaths(options: ScanOptions): Promise<ScanStats> {
     startedAt: Date.now(),
   };
   const scanner = new FileScanner(options, stats);
+  const ahead: Opened[] = [];
+  // Reported in its turn, after the files found before it, so that messages follow the walk order.
   const onMissing = (file: string, reason: string): void => {
-    stats.missingPaths += 1;
-    options.onFileError(file, reason);
+    ahead.push({ file, missing: reason });
   };
-  for await (const file of walkInputs(options.paths, onMissing)) {
+  const files = walkInputs(options.paths, onMissing)[Symbol.asyncIterator]();
+  let walking = true;
+  const fill = async (): Promise<void> => {
+    while (walking && ahead.filter((item) => item.missing === undefined).length < READ_AHEAD_FILES) {
+      const next = await files.next();
+      if (next.done) {
+        walking = false;
+      } else {
+        ahead.push(open(next.value, options.streamingThresholds));
+      }
+    }
+  };
+  await fill();
+  for (let current = ahead.shift(); current; current = ahead.shift()) {
+    await fill();
+    if (current.missing !== undefined) {
+      stats.missingPaths += 1;
+      options.onFileError(current.file, current.missing);
+      continue;
+    }
     stats.files += 1;
     try {
-      const content = await openInput(file, options.streamingThresholds);
-      if (content.kind === 'text') {
-        scanner.scanText(file, content.text);
+      const content = await current.content;
+      if (content instanceof Error) {
+        throw content;
+      }
+      if (content.kind === 'document') {
+        scanner.scanDocument(current.file, content.bytes);
       } else {
-        await scanner.scanStream(file, content.lines);
+        await scanner.scanStream(current.file, content.lines);
       }
     } catch (error) {
       stats.unreadableFiles += 1;
-      options.onFileError(file, error instanceof InputError ? error.message : (error as Error).message);
+      options.onFileError(current.file, error instanceof InputError ? error.message : (error as Error).message);
     }
     scanner.maybeReportProgress();
   }

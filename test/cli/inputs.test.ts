@@ -383,10 +383,10 @@ describe('streaming large files', () => {
     const largeGzipContent = await openInput(largeGzip, lowThresholds);
     const defaultContent = await openInput(large);
 
-    expect(smallContent.kind).toBe('text');
+    expect(smallContent.kind).toBe('document');
     expect(largeContent.kind).toBe('lines');
     expect(largeGzipContent.kind).toBe('lines');
-    expect(defaultContent.kind).toBe('text');
+    expect(defaultContent.kind).toBe('document');
     if (largeGzipContent.kind === 'lines') {
       const lines: string[] = [];
       for await (const line of largeGzipContent.lines) {
