@@ -9,8 +9,11 @@ import type { GrantSpec } from './types';
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const ORGANIZATIONAL_UNIT_ID = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
-/** Unique ids of IAM users (AIDA), roles (AROA), groups (AGPA) and others, left in a policy after the principal was deleted. */
-const UNIQUE_ID = /^A(IDA|ROA|GPA|NPA|NVA|SCA|PKA|KIA|SIA)[A-Z0-9]{12,}$/;
+/**
+ * Unique ids of IAM users (AIDA) and roles (AROA), which IAM leaves in a policy after the principal
+ * was deleted. Access key ids (AKIA, ASIA) are not principals and stay unrecognised.
+ */
+const UNIQUE_ID = /^A(IDA|ROA)[A-Z0-9]{12,}$/;
 /** A service principal: a DNS name such as `s3.amazonaws.com`, `ecr.us-west-2.amazonaws.com` or `alexa-appkit.amazon.com`. */
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazonaws\.com\.cn|amazon\.com|aws\.internal)$/i;
 

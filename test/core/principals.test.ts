@@ -35,6 +35,7 @@ describe('parseAwsPrincipal', () => {
     ],
     ['role unique id', 'AROA4EXAMPLEDELETED7Z', { kind: 'deleted-principal', principalId: 'AROA4EXAMPLEDELETED7Z', label: 'unique id of a deleted IAM principal' }],
     ['user unique id', 'AIDA4EXAMPLEUSER3HJ8P', { kind: 'deleted-principal', principalId: 'AIDA4EXAMPLEUSER3HJ8P', label: 'unique id of a deleted IAM principal' }],
+    ['access key id', 'AKIA4EXAMPLEW2N6VX0C', { kind: 'unknown', principal: 'AKIA4EXAMPLEW2N6VX0C', label: 'unrecognised principal' }],
     ['ELB log delivery id', '127311923021', { kind: 'aws-owned', principal: '127311923021', label: 'Elastic Load Balancing log delivery (us-east-1)' }],
     [
       'ELB log delivery ARN',

@@ -27,7 +27,16 @@ function groupGrant(uri: string, via: string, actions: string[] | undefined): Gr
   return { ...base, kind: 'unknown', principal: bound(uri), label: 'unrecognised grantee group' };
 }
 
+/**
+ * The canonical user of the `awslogsdelivery` account, which AWS documents as the grantee CloudFront
+ * needs on a bucket that receives its standard logs.
+ */
+const CLOUDFRONT_LOG_DELIVERY = 'c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0';
+
 function canonicalGrant(id: string, ownerId: string | undefined, via: string, actions: string[] | undefined): GrantSpec {
+  if (id.trim() === CLOUDFRONT_LOG_DELIVERY) {
+    return { kind: 'aws-owned', principal: CLOUDFRONT_LOG_DELIVERY, label: 'CloudFront standard log delivery (awslogsdelivery)', via, ...(actions ? { actions } : {}) };
+  }
   const grant: GrantSpec = { kind: 'canonical-user', canonicalUserId: bound(id.trim(), 128), via };
   if (actions) {
     grant.actions = actions;

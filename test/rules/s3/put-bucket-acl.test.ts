@@ -52,6 +52,25 @@ describe('PutBucketAcl rule', () => {
     expect(finding.remediation).toBe(aclFix('media-originals'));
   });
 
+  it('names CloudFront log delivery as AWS-owned', () => {
+    const logDelivery = 'c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0';
+    const record = withAcl({
+      AccessControlPolicy: {
+        Owner: { ID: OWNER_CANONICAL },
+        AccessControlList: {
+          Grant: [
+            { Grantee: { 'xsi:type': 'CanonicalUser', ID: OWNER_CANONICAL }, Permission: 'FULL_CONTROL' },
+            { Grantee: { 'xsi:type': 'CanonicalUser', ID: logDelivery }, Permission: 'FULL_CONTROL' },
+          ],
+        },
+      },
+    });
+
+    const grants = quietGrantsOf(evaluate(record));
+
+    expect(grants[1]).toMatchObject({ kind: 'aws-owned', principal: logDelivery, trusted: true });
+  });
+
   it('reads a single grant object', () => {
     const record = loadFixture('s3', 'acl-single-grant-object');
     const grant = (record.requestParameters as { AccessControlPolicy: { AccessControlList: { Grant: unknown } } }).AccessControlPolicy.AccessControlList.Grant;
