@@ -27,6 +27,8 @@ function grantee(grant: Grant): string {
       return grant.service;
     case 'federated':
       return grant.provider;
+    case 'guard-lowered':
+      return `guard:${grant.setting}`;
     case 'unknown':
       return `unknown:${grant.principal}`;
     default:

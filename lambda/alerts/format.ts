@@ -51,6 +51,8 @@ export function describeGrantee(grant: Grant): string {
       return `${grant.label ?? 'AWS-owned identity'} (${grant.principal})`;
     case 'deleted-principal':
       return `deleted principal ${grant.principalId}`;
+    case 'guard-lowered':
+      return `guard lowered: ${grant.setting}`;
     case 'unknown':
       return `unreadable principal ${grant.principal}`;
     default:

@@ -127,6 +127,7 @@ function grantSeverity(grant: Grant, options: EvaluationOptions): Severity | und
     case 'canonical-user':
     case 'federated':
     case 'unknown':
+    case 'guard-lowered':
       return 'high';
     case 'network':
       return 'medium';
@@ -171,6 +172,9 @@ function reasonFor(grant: Grant, options: EvaluationOptions): string {
   }
   if (grant.kind === 'service') {
     return `shared with ${who}: no source account, and no source ARN that names an account, restricts it`;
+  }
+  if (grant.kind === 'guard-lowered') {
+    return `a guard against public sharing was lowered: ${grant.setting}`;
   }
   if (grant.kind === 'unknown') {
     return `shared with a principal that could not be read: ${grant.principal}`;

@@ -16,7 +16,8 @@ export type GrantKind =
   | 'federated'
   | 'aws-owned'
   | 'deleted-principal'
-  | 'unknown';
+  | 'unknown'
+  | 'guard-lowered';
 
 /** Fields every grant carries. `via` names the statement id or item the grant came from. */
 export interface GrantBase {
@@ -90,6 +91,13 @@ export interface UnknownGrant extends GrantBase {
   principal: string;
 }
 
+/** A guard against sharing was lowered (a public access block turned off): no one is granted anything yet. */
+export interface GuardLoweredGrant extends GrantBase {
+  kind: 'guard-lowered';
+  /** The guard and how it changed, such as `BlockPublicPolicy=false`. */
+  setting: string;
+}
+
 export type Grant =
   | AccountGrant
   | PublicGrant
@@ -100,7 +108,8 @@ export type Grant =
   | FederatedGrant
   | AwsOwnedGrant
   | DeletedPrincipalGrant
-  | UnknownGrant;
+  | UnknownGrant
+  | GuardLoweredGrant;
 
 /** A grant as a rule extracts it, before the trusted list is applied. */
 export type GrantSpec = Grant extends infer G ? (G extends Grant ? Omit<G, 'trusted'> & { trusted?: boolean } : never) : never;
