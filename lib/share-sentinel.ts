@@ -305,6 +305,21 @@ export class ShareSentinel extends Construct {
     for (const alarm of alarms) {
       alarm.addAlarmAction(notify);
     }
+
+    // enforceSSL gives the topic a policy, which replaces the SNS default policy that let
+    // same-account alarms publish. Without this statement every alarm notification is denied.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
   }
 
   private addSlack(props: ShareSentinelProps): void {

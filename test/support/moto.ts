@@ -26,6 +26,32 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/**
+ * Environment for moto_server itself. moto 5.2.1 creates a boto3 client the first time it serves
+ * a REST-style service such as Lambda; without credentials in its environment, botocore would ask
+ * the instance metadata service for some. Jest's per-file process.env does not reach a child
+ * process unless it is passed, so the fake credentials are passed here explicitly.
+ */
+function motoProcessEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_PROFILE' || name === 'AWS_DEFAULT_PROFILE') {
+      delete env[name];
+    }
+  }
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SESSION_TOKEN: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/share-sentinel-test/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/share-sentinel-test/credentials',
+  };
+}
+
 /** Returns a TCP port on 127.0.0.1 that nothing listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,7 +95,7 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: motoProcessEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
