@@ -7,6 +7,10 @@
  * It never misses a record that a full parse would flag: any file it cannot read with certainty
  * (another layout, a `\u` escape anywhere, an `eventName` key written another way, a record that
  * does not parse alone) returns undefined, and the caller parses the whole file instead.
+ *
+ * NOTE: records it does not parse are not validated. A nested object in a record's parameters
+ * that starts like a record (`{"eventVersion":`) is counted as one more record, and one that is a
+ * complete sharing record is reported as a finding of its own: it may add a finding, never lose one.
  */
 import { RULES } from '../../lambda/catalog';
 
@@ -109,13 +113,26 @@ export function scanLogFileBytes(bytes: Buffer): LogFileScan | undefined {
       continue;
     }
     previousStart = start;
-    const next = text.indexOf(RECORD_START, position);
-    let end = next === -1 ? arrayEnd : next;
-    // Drop the separator and whitespace between this record and the next.
-    do {
-      end -= 1;
-    } while (end > start && (isWhitespace(text.charCodeAt(end)) || text[end] === ','));
-    candidates.push(bytes.toString('utf8', start, end + 1));
+    const next = text.indexOf(RECORD_START, position + 1);
+    candidates.push(bytes.toString('utf8', start, trimRecordEnd(text, start, next === -1 ? arrayEnd : next) + 1));
+  }
+  // A file cut short that still ends in `]}` leaves its last record unparseable: such a file goes to
+  // the full parse, which reports it.
+  const lastStart = text.lastIndexOf(RECORD_START, arrayEnd);
+  try {
+    JSON.parse(bytes.toString('utf8', lastStart, trimRecordEnd(text, lastStart, arrayEnd) + 1));
+  } catch {
+    return undefined;
   }
   return { records, candidates };
+}
+
+/** Returns the position of a record's closing brace, given where the next record (or the array's `]`) starts. */
+function trimRecordEnd(text: string, start: number, nextStart: number): number {
+  let end = nextStart;
+  // Drop the separator and whitespace between this record and the next.
+  do {
+    end -= 1;
+  } while (end > start && (isWhitespace(text.charCodeAt(end)) || text[end] === ','));
+  return end;
 }

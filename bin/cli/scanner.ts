@@ -108,12 +108,16 @@ class FileScanner {
     for (const { record, envelopeAccount } of extractRecords(value, extractStats)) {
       extractStats.records += 1;
       this.stats.events += 1;
-      const evaluation = evaluateRecord(record, envelopeAccount === undefined ? this.options.evaluation : { ...this.options.evaluation, envelopeAccount });
-      if (evaluation.status === 'finding') {
-        this.stats.findings += 1;
-        this.stats.bySeverity[evaluation.finding.severity] += 1;
-        this.options.onFinding(evaluation.finding);
-      }
+      this.evaluateRecordValue(record, envelopeAccount);
+    }
+  }
+
+  private evaluateRecordValue(record: Record<string, unknown>, envelopeAccount?: string): void {
+    const evaluation = evaluateRecord(record, envelopeAccount === undefined ? this.options.evaluation : { ...this.options.evaluation, envelopeAccount });
+    if (evaluation.status === 'finding') {
+      this.stats.findings += 1;
+      this.stats.bySeverity[evaluation.finding.severity] += 1;
+      this.options.onFinding(evaluation.finding);
     }
   }
 
@@ -127,12 +131,11 @@ class FileScanner {
     if (fast && records) {
       this.stats.bytes += bytes.length;
       this.stats.events += fast.records;
-      const extractStats: ExtractStats = { records: 0, unrecognised: 0 };
+      // Each candidate is an element of the Records array, so it is a record as it stands, even if
+      // it has keys such as `Records` or `detail` that extractRecords would read as a wrapper.
       for (const record of records) {
-        this.evaluateValue(record, extractStats);
+        this.evaluateRecordValue(record);
       }
-      // evaluateValue counted the candidates again; the file's record count is already in.
-      this.stats.events -= records.length;
       return;
     }
     this.scanText(file, decodeDocument(file, bytes));

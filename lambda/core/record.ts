@@ -12,12 +12,22 @@ export function responseElements(record: CloudTrailRecord): Record<string, unkno
   return isObject(value) ? value : undefined;
 }
 
+/** Reads a top-level key with its exact spelling. CloudTrail writes these keys one way only. */
+function exactString(record: CloudTrailRecord, key: string): string | undefined {
+  const value = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The event name, read from the exact key `eventName` like `eventSource`: routing must not depend
+ * on a differently spelled key that the scanner's fast path, which reads raw text, would not see.
+ */
 export function eventName(record: CloudTrailRecord): string {
-  return str(record, 'eventName') ?? '';
+  return exactString(record, 'eventName') ?? '';
 }
 
 export function eventSource(record: CloudTrailRecord): string {
-  return str(record, 'eventSource') ?? '';
+  return exactString(record, 'eventSource') ?? '';
 }
 
 export function region(record: CloudTrailRecord): string {
