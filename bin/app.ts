@@ -2,9 +2,11 @@
  * The CDK app: `npx cdk deploy -c alertEmail=security@example.com`. Settings come from CDK
  * context (`-c key=value` or cdk.json); each is validated and a bad value stops synth with its name.
  */
-import { App, Duration } from 'aws-cdk-lib';
+import { Annotations, App, Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Validations } from 'aws-cdk-lib';
+import { buildEventPatterns, GLOBAL_EVENT_SOURCES, GLOBAL_EVENTS_REGION } from '../lib/event-pattern';
+import { ShareSentinelForwarderStack } from '../lib/forwarder-stack';
 import { ShareSentinelStack } from '../lib/share-sentinel-stack';
 import type { ShareSentinelProps } from '../lib/share-sentinel';
 
@@ -55,12 +57,67 @@ export function propsFromContext(app: App): ShareSentinelProps {
   };
 }
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Reads `extraRegions`: the regions whose sharing calls are forwarded to the home region. */
+export function extraRegionsFromContext(app: App): string[] {
+  const regions = list(app.node.tryGetContext('extraRegions')) ?? [];
+  for (const region of regions) {
+    if (!REGION.test(region)) {
+      throw new Error(`invalid context value extraRegions: ${JSON.stringify(region)} is not a region name such as eu-west-1`);
+    }
+  }
+  return [...new Set(regions)];
+}
+
+/**
+ * Adds a forwarding stack to each extra region, and to us-east-1 for global services (IAM), whose
+ * events reach EventBridge only there.
+ */
+function addForwarders(app: App, stack: ShareSentinelStack, stackName: string, homeRegion: string | undefined): void {
+  const patterns = buildEventPatterns();
+  const globalPatterns = patterns.filter((pattern) => GLOBAL_EVENT_SOURCES.includes(pattern.detail.eventSource[0]));
+  const extraRegions = extraRegionsFromContext(app);
+  if (homeRegion === undefined) {
+    if (extraRegions.length > 0) {
+      throw new Error('extraRegions needs the home region: set AWS_REGION (or a profile with a region) so that CDK_DEFAULT_REGION is known');
+    }
+    if (globalPatterns.length > 0) {
+      Annotations.of(stack).addWarning(
+        `The home region is unknown, so no forwarder to it was added: events of ${GLOBAL_EVENT_SOURCES.join(', ')} reach EventBridge only in ${GLOBAL_EVENTS_REGION}. Set AWS_REGION before cdk deploy.`,
+      );
+    }
+    return;
+  }
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const regions = extraRegions.filter((region) => region !== homeRegion);
+  if (homeRegion !== GLOBAL_EVENTS_REGION && globalPatterns.length > 0 && !regions.includes(GLOBAL_EVENTS_REGION)) {
+    new ShareSentinelForwarderStack(app, `${stackName}-Forwarder-${GLOBAL_EVENTS_REGION}`, {
+      description: `share-sentinel: forwards global-service sharing calls from ${GLOBAL_EVENTS_REGION} to ${homeRegion}`,
+      env: { account, region: GLOBAL_EVENTS_REGION },
+      patterns: globalPatterns,
+      homeRegion,
+    });
+  }
+  for (const region of regions) {
+    new ShareSentinelForwarderStack(app, `${stackName}-Forwarder-${region}`, {
+      description: `share-sentinel: forwards sharing calls from ${region} to ${homeRegion}`,
+      env: { account, region },
+      patterns,
+      homeRegion,
+    });
+  }
+}
+
 export function buildApp(app: App = new App()): App {
-  new ShareSentinelStack(app, text(app, 'stackName') ?? 'ShareSentinel', {
+  const stackName = text(app, 'stackName') ?? 'ShareSentinel';
+  const homeRegion = process.env.CDK_DEFAULT_REGION;
+  const stack = new ShareSentinelStack(app, stackName, {
     description: 'share-sentinel: alerts on AWS resources shared outside a trusted list',
     sentinel: propsFromContext(app),
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: homeRegion },
   });
+  addForwarders(app, stack, stackName, homeRegion);
   // cdk-nag's AwsSolutions checks run on every synth; an unacknowledged finding fails it.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;

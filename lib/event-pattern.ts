@@ -17,6 +17,14 @@ export function eventBridgeSource(eventSource: string): string {
   return SOURCE_EXCEPTIONS[eventSource] ?? `aws.${eventSource.split('.')[0]}`;
 }
 
+/**
+ * CloudTrail event sources of global services, whose events reach EventBridge only in us-east-1.
+ */
+export const GLOBAL_EVENT_SOURCES: readonly string[] = ['iam.amazonaws.com', 'sts.amazonaws.com', 'organizations.amazonaws.com', 'cloudfront.amazonaws.com', 'route53.amazonaws.com'];
+
+/** The region where EventBridge receives the events of global services. */
+export const GLOBAL_EVENTS_REGION = 'us-east-1';
+
 /** An EventBridge pattern as JSON: what `events.EventPattern` renders to. */
 export interface CloudTrailPattern {
   source: string[];
