@@ -1223,8 +1223,8 @@ const EVERYDAY_CALLS: [CallDefinition, number][] = [
   [define({ eventSource: 'dynamodb.amazonaws.com', eventName: 'DescribeTable', callers: [...HUMANS, 'terraform', 'service'], services: ['application-autoscaling.amazonaws.com'], build: (context) => ({ requestParameters: { tableName: context.random.pick(TABLES) }, responseElements: null, readOnly: true }) }), 1.2],
   [define({ eventSource: 'dynamodb.amazonaws.com', eventName: 'ListTables', callers: HUMANS, build: () => ({ requestParameters: null, responseElements: null, readOnly: true }) }), 0.3],
 
-  // SNS and SQS. Their AddPermission shares a topic or queue with other accounts, but it is not
-  // Lambda's AddPermission and no rule in the catalog reads it.
+  // SNS and SQS. RemovePermission shares nothing, and no rule reads it; their AddPermission is a
+  // sharing call, so it is not an everyday call here.
   [
     define({
       eventSource: 'sns.amazonaws.com',
@@ -1248,10 +1248,10 @@ const EVERYDAY_CALLS: [CallDefinition, number][] = [
   [
     define({
       eventSource: 'sns.amazonaws.com',
-      eventName: 'AddPermission',
+      eventName: 'RemovePermission',
       callers: ['cli', 'terraform'],
       build: (context) => ({
-        requestParameters: { topicArn: `arn:aws:sns:${context.region}:${OWNER_ACCOUNT_ID}:${context.random.pick(TOPICS)}`, label: `partner-publish-${context.random.hex(4)}`, aWSAccountId: [context.random.pick(EXTERNAL_ACCOUNT_IDS)], actionName: ['Publish'] },
+        requestParameters: { topicArn: `arn:aws:sns:${context.region}:${OWNER_ACCOUNT_ID}:${context.random.pick(TOPICS)}`, label: `partner-publish-${context.random.hex(4)}` },
         responseElements: null,
         readOnly: false,
       }),
@@ -1263,10 +1263,10 @@ const EVERYDAY_CALLS: [CallDefinition, number][] = [
   [
     define({
       eventSource: 'sqs.amazonaws.com',
-      eventName: 'AddPermission',
+      eventName: 'RemovePermission',
       callers: ['cli', 'terraform'],
       build: (context) => ({
-        requestParameters: { queueUrl: `https://sqs.${context.region}.amazonaws.com/${OWNER_ACCOUNT_ID}/${context.random.pick(QUEUES)}`, label: `partner-send-${context.random.hex(4)}`, AWSAccountIds: [context.random.pick(EXTERNAL_ACCOUNT_IDS)], actions: ['SendMessage'] },
+        requestParameters: { queueUrl: `https://sqs.${context.region}.amazonaws.com/${OWNER_ACCOUNT_ID}/${context.random.pick(QUEUES)}`, label: `partner-send-${context.random.hex(4)}` },
         responseElements: null,
         readOnly: false,
       }),

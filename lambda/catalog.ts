@@ -5,13 +5,47 @@
 import { eventName, eventSource } from './core/record';
 import type { RuleDefinition } from './core/rule';
 import type { CloudTrailRecord } from './core/types';
+import { restApiPolicy } from './rules/apigateway/rest-api-policy';
+import { putBackupVaultAccessPolicy } from './rules/backup/put-backup-vault-access-policy';
+import { putTablePolicy } from './rules/dynamodb/put-resource-policy';
+import { disableImageBlockPublicAccess, disableSnapshotBlockPublicAccess } from './rules/ec2/disable-block-public-access';
+import { modifyFpgaImageAttribute } from './rules/ec2/modify-fpga-image-attribute';
 import { modifyImageAttribute } from './rules/ec2/modify-image-attribute';
 import { modifySnapshotAttribute } from './rules/ec2/modify-snapshot-attribute';
+import { modifyVpcEndpointServicePermissions } from './rules/ec2/modify-vpc-endpoint-service-permissions';
+import { putRegistryPolicy } from './rules/ecr/put-registry-policy';
+import { setRepositoryPolicy } from './rules/ecr/set-repository-policy';
+import { putFileSystemPolicy } from './rules/elasticfilesystem/put-file-system-policy';
+import { domainAccessPolicy } from './rules/es/domain-access-policy';
+import { putEventBusPermission } from './rules/events/put-permission';
+import { setVaultAccessPolicy } from './rules/glacier/set-vault-access-policy';
+import { putCatalogPolicy } from './rules/glue/put-resource-policy';
+import { createRole } from './rules/iam/create-role';
+import { updateAssumeRolePolicy } from './rules/iam/update-assume-role-policy';
+import { createGrant } from './rules/kms/create-grant';
+import { createKey } from './rules/kms/create-key';
+import { putKeyPolicy } from './rules/kms/put-key-policy';
 import { addLayerVersionPermission } from './rules/lambda/add-layer-version-permission';
 import { addPermission } from './rules/lambda/add-permission';
+import { putDestinationPolicy } from './rules/logs/put-destination-policy';
+import { putLogResourcePolicy } from './rules/logs/put-resource-policy';
+import { associateResourceShare, createResourceShare } from './rules/ram/resource-share';
 import { modifyDbClusterSnapshotAttribute, modifyDbSnapshotAttribute } from './rules/rds/modify-snapshot-attribute';
+import { authorizeSnapshotAccess } from './rules/redshift/authorize-snapshot-access';
+import { accountPublicAccessBlock, bucketPublicAccessBlock } from './rules/s3/public-access-block';
+import { putAccessPointPolicy } from './rules/s3/put-access-point-policy';
 import { putBucketAcl } from './rules/s3/put-bucket-acl';
 import { putBucketPolicy } from './rules/s3/put-bucket-policy';
+import { putBucketReplication } from './rules/s3/put-bucket-replication';
+import { putMultiRegionAccessPointPolicy } from './rules/s3/put-multi-region-access-point-policy';
+import { putSecretPolicy } from './rules/secretsmanager/put-resource-policy';
+import { addTopicPermission } from './rules/sns/add-permission';
+import { createTopic } from './rules/sns/create-topic';
+import { setTopicAttributes } from './rules/sns/set-topic-attributes';
+import { addQueuePermission } from './rules/sqs/add-permission';
+import { createQueue } from './rules/sqs/create-queue';
+import { setQueueAttributes } from './rules/sqs/set-queue-attributes';
+import { modifyDocumentPermission } from './rules/ssm/modify-document-permission';
 
 export const RULES: readonly RuleDefinition[] = [
   modifyImageAttribute,
@@ -22,6 +56,43 @@ export const RULES: readonly RuleDefinition[] = [
   putBucketAcl,
   addPermission,
   addLayerVersionPermission,
+  createRole,
+  updateAssumeRolePolicy,
+  createKey,
+  putKeyPolicy,
+  createGrant,
+  createTopic,
+  setTopicAttributes,
+  addTopicPermission,
+  createQueue,
+  setQueueAttributes,
+  addQueuePermission,
+  putSecretPolicy,
+  setRepositoryPolicy,
+  putRegistryPolicy,
+  putFileSystemPolicy,
+  putAccessPointPolicy,
+  putMultiRegionAccessPointPolicy,
+  putBucketReplication,
+  setVaultAccessPolicy,
+  putBackupVaultAccessPolicy,
+  putEventBusPermission,
+  putDestinationPolicy,
+  putLogResourcePolicy,
+  disableImageBlockPublicAccess,
+  disableSnapshotBlockPublicAccess,
+  bucketPublicAccessBlock,
+  accountPublicAccessBlock,
+  createResourceShare,
+  associateResourceShare,
+  modifyDocumentPermission,
+  modifyVpcEndpointServicePermissions,
+  modifyFpgaImageAttribute,
+  putTablePolicy,
+  putCatalogPolicy,
+  domainAccessPolicy,
+  restApiPolicy,
+  authorizeSnapshotAccess,
 ];
 
 /** Tells whether a rule reads events with this source and name. */

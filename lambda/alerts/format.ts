@@ -73,6 +73,9 @@ function action(finding: Finding, untrustedTotal = untrustedGrants(finding).leng
   if (finding.public) {
     return 'made public';
   }
+  if (untrusted.length > 0 && untrusted.every((grant) => grant.kind === 'guard-lowered')) {
+    return 'had a sharing guard lowered';
+  }
   if (untrustedTotal === 1 && untrusted.length === 1 && untrusted[0].kind === 'account') {
     return `shared with ${untrusted[0].accountId}`;
   }

@@ -6,7 +6,7 @@ import { findRule } from '../catalog';
 import { arnAccount } from './principals';
 import { errorCode, eventName, eventSource, ownerAccountId, region } from './record';
 import { str } from './read';
-import type { RuleDefinition } from './rule';
+import type { DetectorResources, RuleDefinition } from './rule';
 import { bound, boundOptional } from './text';
 import type { TrustedList } from './trusted-list';
 import type { Actor, CloudTrailRecord, Finding, Grant, GrantSpec, RuleResult, ServiceGrant, Severity } from './types';
@@ -21,6 +21,8 @@ export interface EvaluationOptions {
   trustedListUnavailable?: boolean;
   /** The EventBridge envelope's `account`, the owner of last resort for old records. */
   envelopeAccount?: string;
+  /** The detector's own resources, for the rules that watch share-sentinel itself. */
+  detector?: DetectorResources;
 }
 
 export type Evaluation =
@@ -127,8 +129,9 @@ function grantSeverity(grant: Grant, options: EvaluationOptions): Severity | und
     case 'canonical-user':
     case 'federated':
     case 'unknown':
-    case 'guard-lowered':
       return 'high';
+    case 'guard-lowered':
+      return grant.severity ?? 'high';
     case 'network':
       return 'medium';
     case 'service':

@@ -23,9 +23,13 @@ export interface ConditionEntry {
   values: string[];
 }
 
-/** Keys whose values are accounts. `aws:PrincipalArn` and `aws:SourceArn` give their ARN's account field. */
-const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount', 'aws:sourceowner', 's3:dataaccesspointaccount']);
+/**
+ * Keys whose values are accounts. `aws:PrincipalArn` and `aws:SourceArn` give their ARN's account field.
+ * `kms:CallerAccount` is the account of the caller, as in the policies of AWS managed keys.
+ */
+const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount', 'aws:sourceowner', 's3:dataaccesspointaccount', 'kms:calleraccount']);
 const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
+const CALLER_KEYS = new Set(['aws:principalaccount', 'aws:principalarn', 'kms:calleraccount']);
 const ORGANIZATION_KEYS = new Set(['aws:principalorgid', 'aws:sourceorgid']);
 const ORGANIZATION_PATH_KEYS = new Set(['aws:principalorgpaths', 'aws:sourceorgpaths']);
 const NETWORK_KEYS: Record<string, 'vpceId' | 'vpcId' | 'sourceIp'> = {
@@ -150,7 +154,8 @@ function narrowWildcard(principal: string, conditions: ConditionEntry[], base: P
 function restrictService(service: GrantSpec & { kind: 'service' }, conditions: ConditionEntry[], base: Partial<GrantSpec>): GrantSpec[] {
   const grants: GrantSpec[] = [];
   const sourceArn = conditions.find((entry) => entry.key === 'aws:sourcearn' && narrows(entry))?.values[0];
-  const accounts = narrowedAccounts(conditions.filter((entry) => entry.key !== 'aws:principalaccount' && entry.key !== 'aws:principalarn'));
+  // Keys that describe the caller, not the resource the service acts for, do not restrict a service principal.
+  const accounts = narrowedAccounts(conditions.filter((entry) => !CALLER_KEYS.has(entry.key)));
   const restricted: GrantSpec & { kind: 'service' } = { ...service, ...base } as GrantSpec & { kind: 'service' };
   if (sourceArn) {
     restricted.sourceArn = bound(sourceArn);

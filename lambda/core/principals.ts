@@ -185,3 +185,19 @@ export function parsePlainPrincipal(raw: string): GrantSpec {
   }
   return parseAwsPrincipal(value);
 }
+
+/**
+ * Reads one entry of a principal list that may also name AWS Organizations, as RAM's `principals`
+ * and EC2's `addAllowedPrincipals` do: an organization or OU ARN, else what `parsePlainPrincipal` reads.
+ */
+export function parseListedPrincipal(raw: string): GrantSpec {
+  const value = raw.trim();
+  const organization = parseOrganizationArn(value);
+  if (organization) {
+    return { kind: 'organization', ...organization, principal: bound(value) };
+  }
+  if (parseArn(value)?.service === 'organizations') {
+    return { kind: 'unknown', principal: bound(value), label: 'AWS Organizations ARN that is not an organization or OU' };
+  }
+  return parsePlainPrincipal(value);
+}

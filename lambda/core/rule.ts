@@ -8,10 +8,31 @@ export interface RemediationInput {
   region: string;
 }
 
+/**
+ * The detector's own resources, so that rules can tell a change to share-sentinel itself from any
+ * other change. The function learns them from its environment, `scan` from its options.
+ */
+export interface DetectorResources {
+  /** The CloudFormation stack that deployed the detector. */
+  stackName?: string;
+  /** Names of the EventBridge rules that route events to the detector. */
+  ruleNames?: string[];
+  /** Name of the detection function. */
+  functionName?: string;
+  /** ARN of the alert topic. */
+  topicArn?: string;
+  /** ARN of the KMS key that encrypts the alert topic. */
+  keyArn?: string;
+  /** Name of the trusted-list SSM parameter. */
+  trustedListParameter?: string;
+}
+
 /** What a rule learns from outside the record. */
 export interface ExtractContext {
   /** The resource owner, which the caller may know from the EventBridge envelope when the record does not say. */
   ownerAccountId?: string;
+  /** The detector's own resources, for rules that watch the detector. */
+  detector?: DetectorResources;
 }
 
 /**
@@ -32,6 +53,12 @@ export interface RuleDefinition {
   title: string;
   /** What kind of resource it is in alert subjects: "EC2 AMI". */
   resourceLabel: string;
+  /**
+   * `tamper` rules watch the detector and the trail that feeds it. Their events also go through a
+   * second EventBridge rule straight to the alert topic, so an alert survives a broken function.
+   * @default 'sharing'
+   */
+  category?: 'sharing' | 'tamper';
   extract(record: CloudTrailRecord, context?: ExtractContext): RuleResult | undefined;
   /** The AWS CLI command that revokes exactly the untrusted grants, with every event value shell-quoted. */
   remediation(input: RemediationInput): string;

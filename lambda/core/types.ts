@@ -96,6 +96,8 @@ export interface GuardLoweredGrant extends GrantBase {
   kind: 'guard-lowered';
   /** The guard and how it changed, such as `BlockPublicPolicy=false`. */
   setting: string;
+  /** How serious the change is: `high` unless the rule says otherwise (a stopped trail is `critical`). */
+  severity?: 'critical' | 'high' | 'medium';
 }
 
 export type Grant =

@@ -324,8 +324,8 @@ describe('record generators', () => {
     const names = new Set(records.map((record) => `${String(record.eventSource)} ${String(record.eventName)}`));
 
     expect(names.size).toBeGreaterThanOrEqual(40);
-    expect(names).toContain('sns.amazonaws.com AddPermission');
-    expect(names).toContain('sqs.amazonaws.com AddPermission');
+    expect(names).toContain('sns.amazonaws.com RemovePermission');
+    expect(names).toContain('sqs.amazonaws.com RemovePermission');
     expect(names).toContain('lambda.amazonaws.com RemovePermission20150331v2');
     expect(new Set(records.map((record) => (record.userIdentity as { type: string }).type)).size).toBeGreaterThanOrEqual(4);
   });

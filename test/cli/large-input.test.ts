@@ -80,7 +80,7 @@ const PLANTED: { build: (eventId: string) => CloudTrailRecord; alerts: boolean }
   { build: (eventId) => dbSnapshotShare(eventId), alerts: true },
   { build: (eventId) => snapshotShare(eventId, [OWNER]), alerts: false },
   { build: (eventId) => imagePermissionRemoval(eventId), alerts: false },
-  { build: (eventId) => snsAddPermission(eventId), alerts: false },
+  { build: (eventId) => snsAddPermission(eventId), alerts: true },
 ];
 
 /** Writes gzipped log files of padded everyday calls, with a planted call in every seventh file. */

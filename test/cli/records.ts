@@ -101,7 +101,7 @@ export function dbSnapshotShare(eventId: string, values: string[] = [OUTSIDER]):
   };
 }
 
-/** Builds an SNS AddPermission. Its name is a watched prefix, but no rule reads SNS, so it never alerts. */
+/** Builds an SNS AddPermission to the partner account: the same name as Lambda's call, read by the SNS rule. */
 export function snsAddPermission(eventId: string): CloudTrailRecord {
   return {
     ...baseRecord(eventId, 'sns.amazonaws.com', 'AddPermission'),

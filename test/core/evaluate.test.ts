@@ -59,7 +59,7 @@ describe('fixtures', () => {
 describe('evaluateRecord routing', () => {
   it.each([
     ['an unwatched event', { eventSource: 'ec2.amazonaws.com', eventName: 'DescribeSnapshots' }],
-    ['SNS AddPermission', { eventSource: 'sns.amazonaws.com', eventName: 'AddPermission' }],
+    ['SNS RemovePermission', { eventSource: 'sns.amazonaws.com', eventName: 'RemovePermission' }],
     ['Lambda name from another source', { eventSource: 's3.amazonaws.com', eventName: 'AddPermission20150331v2' }],
     ['lowercase event name', { eventSource: 'ec2.amazonaws.com', eventName: 'modifysnapshotattribute' }],
     ['an empty record', {}],

@@ -38,6 +38,9 @@ describe('readPolicy conditions on star', () => {
       { ...base, kind: 'network', sourceIp: ['192.0.2.0/24', '198.51.100.7/32'] },
     ]],
     ['IfExists on PrincipalAccount', { StringEqualsIfExists: { 'aws:PrincipalAccount': OUTSIDER } }, [{ ...base, kind: 'account', accountId: OUTSIDER }]],
+    ['kms:CallerAccount with kms:ViaService', { StringEquals: { 'kms:CallerAccount': OUTSIDER, 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } }, [
+      { ...base, kind: 'account', accountId: OUTSIDER },
+    ]],
   ])('narrows star by %s', (_name, condition, grants) => {
     const result = readStatement('*', condition);
 
@@ -58,6 +61,7 @@ describe('readPolicy conditions on star', () => {
     ['wildcard org path', { StringLike: { 'aws:PrincipalOrgPaths': 'o-*/r-ab12/*' } }],
     ['unknown key', { StringEquals: { 's3:prefix': 'home/' } }],
     ['sts:ExternalId', { StringEquals: { 'sts:ExternalId': 'shared-secret' } }],
+    ['kms:ViaService alone', { StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } }],
     ['condition that is not an object', 'aws:PrincipalAccount=444455556666'],
   ])('keeps star public under %s', (_name, condition) => {
     expect(readStatement('*', condition).grants).toEqual([{ ...base, kind: 'public', principal: '*' }]);
@@ -110,6 +114,12 @@ describe('readPolicy principals', () => {
     const grants = readStatement({ Service: 'sns.amazonaws.com' }, { StringEquals: { 'aws:PrincipalAccount': OUTSIDER } }).grants;
 
     expect(grants).toEqual([{ ...base, kind: 'service', service: 'sns.amazonaws.com' }]);
+  });
+
+  it('ignores kms:CallerAccount when restricting service', () => {
+    const grants = readStatement({ Service: 'cloudtrail.amazonaws.com' }, { StringEquals: { 'kms:CallerAccount': OWNER } }).grants;
+
+    expect(grants).toEqual([{ ...base, kind: 'service', service: 'cloudtrail.amazonaws.com' }]);
   });
 
   it('joins several source accounts', () => {

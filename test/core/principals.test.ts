@@ -8,6 +8,7 @@ import {
   parseArn,
   parseAwsPrincipal,
   parseFederatedPrincipal,
+  parseListedPrincipal,
   parseOrganizationArn,
   parsePlainPrincipal,
   parseServicePrincipal,
@@ -68,6 +69,31 @@ describe('parsePlainPrincipal', () => {
     ['host of another domain', 'evil.example.com', { kind: 'unknown', principal: 'evil.example.com', label: 'unrecognised principal' }],
   ])('reads %s', (_name, value, grant) => {
     expect(parsePlainPrincipal(value)).toEqual(grant);
+  });
+});
+
+describe('parseListedPrincipal', () => {
+  const organizationArn = `arn:aws:organizations::${OWNER}:organization/${ORGANIZATION}`;
+  const unitArn = `arn:aws:organizations::${OWNER}:ou/${ORGANIZATION}/ou-ab12-cd34ef56`;
+
+  it.each([
+    ['organization ARN', organizationArn, { kind: 'organization', organizationId: ORGANIZATION, principal: organizationArn }],
+    ['OU ARN', unitArn, { kind: 'organization', organizationId: ORGANIZATION, organizationalUnitId: 'ou-ab12-cd34ef56', principal: unitArn }],
+    [
+      'account ARN of Organizations',
+      `arn:aws:organizations::${OWNER}:account/${ORGANIZATION}/${OUTSIDER}`,
+      {
+        kind: 'unknown',
+        principal: `arn:aws:organizations::${OWNER}:account/${ORGANIZATION}/${OUTSIDER}`,
+        label: 'AWS Organizations ARN that is not an organization or OU',
+      },
+    ],
+    ['role ARN', `arn:aws:iam::${OUTSIDER}:role/reader`, { kind: 'account', accountId: OUTSIDER, principal: `arn:aws:iam::${OUTSIDER}:role/reader` }],
+    ['account id with spaces', ` ${OUTSIDER} `, { kind: 'account', accountId: OUTSIDER }],
+    ['service principal', 'ec2.amazonaws.com', { kind: 'service', service: 'ec2.amazonaws.com' }],
+    ['star', '*', { kind: 'public', principal: '*' }],
+  ])('reads %s', (_name, value, grant) => {
+    expect(parseListedPrincipal(value)).toEqual(grant);
   });
 });
 

@@ -139,6 +139,18 @@ const aclGrant = fc.oneof(
   ),
 );
 
+const publicAccessFlag = fc.oneof(fc.boolean(), fc.constantFrom('true', 'false', 'FALSE'), anyValue);
+const publicAccessBlock = fc.oneof(
+  anyValue,
+  fc.record({ BlockPublicAcls: publicAccessFlag, IgnorePublicAcls: publicAccessFlag, BlockPublicPolicy: publicAccessFlag, RestrictPublicBuckets: publicAccessFlag }, { requiredKeys: [] }),
+);
+/** An item of an EC2 list as newer EC2 calls log it, `{tag, content}`, or a bare value. */
+const ec2ListItem = fc.oneof(stringish, fc.record({ tag: anyValue, content: stringish }, { requiredKeys: [] }));
+const patchOperation = fc.oneof(
+  anyValue,
+  fc.record({ op: fc.oneof(fc.constantFrom('replace', 'add', 'remove'), anyValue), path: fc.oneof(fc.constant('/policy'), anyValue), value: policy }, { requiredKeys: [] }),
+);
+
 /** requestParameters shaped like each rule's call, with every value open to anything. */
 const shapedParameters: Record<string, fc.Arbitrary<unknown>> = {
   'ec2-image-launch-permission': fc.record({ imageId: stringish, attributeType: anyValue, launchPermission: permissionList, description: anyValue }, { requiredKeys: [] }),
@@ -181,6 +193,127 @@ const shapedParameters: Record<string, fc.Arbitrary<unknown>> = {
     { layerName: stringish, versionNumber: anyValue, statementId: stringish, action: stringish, principal: stringish, organizationId: stringish },
     { requiredKeys: [] },
   ),
+  'iam-new-role-trust-policy': fc.record({ roleName: stringish, path: stringish, assumeRolePolicyDocument: policy, description: anyValue }, { requiredKeys: [] }),
+  'iam-role-trust-policy': fc.record({ roleName: stringish, policyDocument: policy }, { requiredKeys: [] }),
+  'kms-new-key-policy': fc.record({ policy, description: anyValue, keyUsage: anyValue, bypassPolicyLockoutSafetyCheck: anyValue }, { requiredKeys: [] }),
+  'kms-key-policy': fc.record({ keyId: stringish, policyName: anyValue, policy }, { requiredKeys: [] }),
+  'kms-key-grant': fc.record(
+    { keyId: stringish, granteePrincipal: stringish, retiringPrincipal: stringish, operations: oneOrMany(stringish), constraints: anyValue },
+    { requiredKeys: [] },
+  ),
+  'sns-new-topic-policy': fc.record({ name: stringish, attributes: fc.oneof(anyValue, fc.record({ Policy: policy, DisplayName: anyValue }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+  'sns-topic-policy': fc.record(
+    { topicArn: stringish, attributeName: fc.oneof(fc.constantFrom('Policy', 'policy', 'DisplayName'), anyValue), attributeValue: policy },
+    { requiredKeys: [] },
+  ),
+  'sns-topic-permission': fc.record({ topicArn: stringish, label: stringish, aWSAccountId: oneOrMany(stringish), actionName: oneOrMany(stringish) }, { requiredKeys: [] }),
+  'sqs-new-queue-policy': fc.record({ queueName: stringish, attributes: fc.oneof(anyValue, fc.record({ Policy: policy, VisibilityTimeout: anyValue }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+  'sqs-queue-policy': fc.record({ queueUrl: stringish, attributes: fc.oneof(anyValue, fc.record({ Policy: policy, VisibilityTimeout: anyValue }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+  'sqs-queue-permission': fc.record({ queueUrl: stringish, label: stringish, AWSAccountIds: oneOrMany(stringish), actions: oneOrMany(stringish) }, { requiredKeys: [] }),
+  'secretsmanager-secret-policy': fc.record({ secretId: stringish, resourcePolicy: policy, blockPublicPolicy: anyValue }, { requiredKeys: [] }),
+  'ec2-image-block-public-access': fc.record({ DisableImageBlockPublicAccessRequest: anyValue }, { requiredKeys: [] }),
+  'ec2-snapshot-block-public-access': fc.record({ DisableSnapshotBlockPublicAccessRequest: anyValue }, { requiredKeys: [] }),
+  's3-bucket-public-access-block': fc.record({ bucketName: stringish, Host: anyValue, publicAccessBlock: anyValue, PublicAccessBlockConfiguration: publicAccessBlock }, { requiredKeys: [] }),
+  's3-account-public-access-block': fc.record({ Host: anyValue, PublicAccessBlockConfiguration: publicAccessBlock }, { requiredKeys: [] }),
+  'ram-resource-share': fc.record(
+    { name: stringish, principals: oneOrMany(stringish), resourceArns: oneOrMany(stringish), allowExternalPrincipals: fc.oneof(fc.boolean(), anyValue), permissionArns: anyValue },
+    { requiredKeys: [] },
+  ),
+  'ram-resource-share-association': fc.record({ resourceShareArn: stringish, principals: oneOrMany(stringish), resourceArns: oneOrMany(stringish) }, { requiredKeys: [] }),
+  'ssm-document-permission': fc.record(
+    { name: stringish, permissionType: fc.oneof(fc.constant('Share'), anyValue), accountIdsToAdd: oneOrMany(stringish), accountIdsToRemove: oneOrMany(stringish) },
+    { requiredKeys: [] },
+  ),
+  'ec2-vpc-endpoint-service-permission': fc.oneof(
+    fc.record({ serviceId: stringish, addAllowedPrincipals: oneOrMany(stringish) }, { requiredKeys: [] }),
+    fc.record({ ModifyVpcEndpointServicePermissionsRequest: fc.record({ ServiceId: stringish, AddAllowedPrincipals: oneOrMany(ec2ListItem) }, { requiredKeys: [] }) }),
+  ),
+  'ec2-fpga-image-load-permission': fc.record(
+    {
+      fpgaImageId: stringish,
+      attribute: fc.oneof(fc.constant('loadPermission'), anyValue),
+      operationType: fc.oneof(fc.constantFrom('add', 'remove'), anyValue),
+      userId: oneOrMany(ec2ListItem),
+      userGroup: oneOrMany(ec2ListItem),
+      loadPermission: permissionList,
+    },
+    { requiredKeys: [] },
+  ),
+  'dynamodb-resource-policy': fc.record({ resourceArn: stringish, policy, expectedRevisionId: anyValue }, { requiredKeys: [] }),
+  'glue-catalog-policy': fc.record({ policyInJson: policy, resourceArn: stringish, enableHybrid: anyValue }, { requiredKeys: [] }),
+  'opensearch-domain-access-policy': fc.record(
+    { domainName: stringish, accessPolicies: policy, vPCOptions: fc.oneof(anyValue, fc.record({ subnetIds: oneOrMany(stringish) }, { requiredKeys: [] })) },
+    { requiredKeys: [] },
+  ),
+  'apigateway-rest-api-policy': fc.record(
+    {
+      restApiId: stringish,
+      patch: fc.oneof(anyValue, fc.record({ patchOperations: oneOrMany(patchOperation) }, { requiredKeys: [] })),
+      createRestApiInput: fc.oneof(anyValue, fc.record({ name: stringish, policy }, { requiredKeys: [] })),
+    },
+    { requiredKeys: [] },
+  ),
+  'redshift-snapshot-access': fc.record(
+    { snapshotIdentifier: stringish, snapshotArn: stringish, snapshotClusterIdentifier: stringish, accountWithRestoreAccess: fc.oneof(stringish, fc.constant('amazon-redshift-support')) },
+    { requiredKeys: [] },
+  ),
+  'ecr-repository-policy': fc.record({ repositoryName: stringish, registryId: stringish, policyText: policy, force: anyValue }, { requiredKeys: [] }),
+  'ecr-registry-policy': fc.record({ policyText: policy }, { requiredKeys: [] }),
+  'efs-file-system-policy': fc.record({ fileSystemId: stringish, policy, bypassPolicyLockoutSafetyCheck: anyValue }, { requiredKeys: [] }),
+  's3-access-point-policy': fc.record(
+    { name: stringish, Host: oneOrMany(stringish), PutAccessPointPolicyRequest: fc.oneof(anyValue, fc.record({ xmlns: anyValue, Policy: policy }, { requiredKeys: [] })), policy },
+    { requiredKeys: [] },
+  ),
+  's3-multi-region-access-point-policy': fc.record(
+    {
+      Host: oneOrMany(stringish),
+      PutMultiRegionAccessPointPolicyRequest: fc.oneof(
+        anyValue,
+        fc.record({ ClientToken: anyValue, Details: fc.oneof(anyValue, fc.record({ Name: stringish, Policy: policy }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  's3-bucket-replication': fc.record(
+    {
+      bucketName: stringish,
+      ReplicationConfiguration: fc.oneof(
+        anyValue,
+        fc.record(
+          {
+            Role: stringish,
+            Rule: oneOrMany(
+              fc.record(
+                {
+                  ID: stringish,
+                  Status: fc.oneof(fc.constantFrom('Enabled', 'Disabled'), anyValue),
+                  Destination: fc.oneof(anyValue, fc.record({ Bucket: stringish, Account: stringish }, { requiredKeys: [] })),
+                },
+                { requiredKeys: [] },
+              ),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  'glacier-vault-policy': fc.record({ accountId: stringish, vaultName: stringish, policy: fc.oneof(policy, fc.record({ policy }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+  'backup-vault-policy': fc.record({ backupVaultName: stringish, policy }, { requiredKeys: [] }),
+  'events-bus-policy': fc.record(
+    {
+      eventBusName: stringish,
+      action: stringish,
+      principal: stringish,
+      statementId: stringish,
+      condition: fc.oneof(anyValue, fc.record({ type: fc.oneof(fc.constant('StringEquals'), anyValue), key: fc.oneof(fc.constant('aws:PrincipalOrgID'), anyValue), value: stringish }, { requiredKeys: [] })),
+      policy,
+    },
+    { requiredKeys: [] },
+  ),
+  'logs-destination-policy': fc.record({ destinationName: stringish, accessPolicy: policy, forceUpdate: anyValue }, { requiredKeys: [] }),
+  'logs-resource-policy': fc.record({ policyName: stringish, policyDocument: policy, resourceArn: stringish, expectedRevisionId: anyValue }, { requiredKeys: [] }),
 };
 
 /** The top-level request parameters each rule reads. */
@@ -193,6 +326,43 @@ const PARAMETER_KEYS: Record<string, string[]> = {
   's3-bucket-acl': ['bucketName', 'AccessControlPolicy', 'x-amz-acl', 'x-amz-grant-read'],
   'lambda-function-permission': ['functionName', 'statementId', 'action', 'principal', 'sourceArn', 'sourceAccount', 'principalOrgID', 'functionUrlAuthType', 'qualifier'],
   'lambda-layer-permission': ['layerName', 'versionNumber', 'statementId', 'action', 'principal', 'organizationId'],
+  'iam-new-role-trust-policy': ['roleName', 'path', 'assumeRolePolicyDocument'],
+  'iam-role-trust-policy': ['roleName', 'policyDocument'],
+  'kms-new-key-policy': ['policy'],
+  'kms-key-policy': ['keyId', 'policy'],
+  'kms-key-grant': ['keyId', 'granteePrincipal', 'retiringPrincipal', 'operations'],
+  'sns-new-topic-policy': ['name', 'attributes'],
+  'sns-topic-policy': ['topicArn', 'attributeName', 'attributeValue'],
+  'sns-topic-permission': ['topicArn', 'label', 'aWSAccountId', 'actionName'],
+  'sqs-new-queue-policy': ['queueName', 'attributes'],
+  'sqs-queue-policy': ['queueUrl', 'attributes'],
+  'sqs-queue-permission': ['queueUrl', 'label', 'AWSAccountIds', 'actions'],
+  'secretsmanager-secret-policy': ['secretId', 'resourcePolicy'],
+  'ec2-image-block-public-access': ['DisableImageBlockPublicAccessRequest'],
+  'ec2-snapshot-block-public-access': ['DisableSnapshotBlockPublicAccessRequest'],
+  's3-bucket-public-access-block': ['bucketName', 'PublicAccessBlockConfiguration'],
+  's3-account-public-access-block': ['PublicAccessBlockConfiguration'],
+  'ram-resource-share': ['name', 'principals', 'resourceArns', 'allowExternalPrincipals'],
+  'ram-resource-share-association': ['resourceShareArn', 'principals', 'resourceArns'],
+  'ssm-document-permission': ['name', 'permissionType', 'accountIdsToAdd', 'accountIdsToRemove'],
+  'ec2-vpc-endpoint-service-permission': ['serviceId', 'addAllowedPrincipals', 'ModifyVpcEndpointServicePermissionsRequest'],
+  'ec2-fpga-image-load-permission': ['fpgaImageId', 'attribute', 'loadPermission', 'ModifyFpgaImageAttributeRequest'],
+  'dynamodb-resource-policy': ['resourceArn', 'policy'],
+  'glue-catalog-policy': ['policyInJson', 'resourceArn'],
+  'opensearch-domain-access-policy': ['domainName', 'accessPolicies', 'vPCOptions'],
+  'apigateway-rest-api-policy': ['restApiId', 'patch', 'patchOperations', 'createRestApiInput', 'policy'],
+  'redshift-snapshot-access': ['snapshotIdentifier', 'snapshotArn', 'accountWithRestoreAccess'],
+  'ecr-repository-policy': ['repositoryName', 'registryId', 'policyText'],
+  'ecr-registry-policy': ['policyText'],
+  'efs-file-system-policy': ['fileSystemId', 'policy'],
+  's3-access-point-policy': ['name', 'Host', 'PutAccessPointPolicyRequest', 'policy'],
+  's3-multi-region-access-point-policy': ['Host', 'PutMultiRegionAccessPointPolicyRequest', 'Details'],
+  's3-bucket-replication': ['bucketName', 'ReplicationConfiguration'],
+  'glacier-vault-policy': ['accountId', 'vaultName', 'policy'],
+  'backup-vault-policy': ['backupVaultName', 'policy'],
+  'events-bus-policy': ['eventBusName', 'principal', 'statementId', 'condition', 'policy'],
+  'logs-destination-policy': ['destinationName', 'accessPolicy'],
+  'logs-resource-policy': ['policyName', 'policyDocument', 'resourceArn'],
 };
 
 type Placement = (value: unknown) => Record<string, unknown>;
@@ -218,6 +388,63 @@ const NESTED_PLACEMENTS: Record<string, Placement[]> = {
   // Without a principal in the request, the rule reads the statement from the response, which the test fills with the same value.
   'lambda-function-permission': [(value) => ({ functionName: value, statementId: 'from-response' })],
   'lambda-layer-permission': [(value) => ({ principal: '*', organizationId: value, layerName: 'layer', versionNumber: value })],
+  'iam-new-role-trust-policy': [(value) => ({ roleName: 'role', assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: value }] } })],
+  'iam-role-trust-policy': [(value) => ({ roleName: 'role', policyDocument: { Statement: value } })],
+  'kms-new-key-policy': [(value) => ({ policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Condition: { StringEquals: { 'kms:CallerAccount': value } } }] } })],
+  'kms-key-policy': [(value) => ({ keyId: value, policy: { Statement: value } })],
+  'kms-key-grant': [(value) => ({ keyId: 'alias/key', granteePrincipal: value, retiringPrincipal: value, operations: value })],
+  'sns-new-topic-policy': [(value) => ({ name: value, attributes: { Policy: { Statement: value } } })],
+  'sns-topic-policy': [(value) => ({ topicArn: value, attributeName: 'Policy', attributeValue: { Statement: [{ Effect: 'Allow', Principal: value }] } })],
+  'sns-topic-permission': [(value) => ({ topicArn: 'arn:aws:sns:us-east-1:111122223333:topic', label: value, aWSAccountId: value, actionName: value })],
+  'sqs-new-queue-policy': [(value) => ({ queueName: value, attributes: { Policy: value } })],
+  'sqs-queue-policy': [(value) => ({ queueUrl: value, attributes: { Policy: { Statement: value } } })],
+  'sqs-queue-permission': [(value) => ({ queueUrl: value, label: 'label', AWSAccountIds: value, actions: [value] })],
+  'secretsmanager-secret-policy': [(value) => ({ secretId: value, resourcePolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: value } }] } })],
+  'ec2-image-block-public-access': [(value) => ({ DisableImageBlockPublicAccessRequest: { DryRun: value } })],
+  'ec2-snapshot-block-public-access': [(value) => ({ DisableSnapshotBlockPublicAccessRequest: { DryRun: value } })],
+  's3-bucket-public-access-block': [(value) => ({ bucketName: 'bucket', PublicAccessBlockConfiguration: { BlockPublicAcls: value, BlockPublicPolicy: value } })],
+  's3-account-public-access-block': [(value) => ({ PublicAccessBlockConfiguration: { RestrictPublicBuckets: value } })],
+  'ram-resource-share': [(value) => ({ name: 'share', principals: [value], resourceArns: value }), (value) => ({ name: value, principals: value, allowExternalPrincipals: false })],
+  'ram-resource-share-association': [(value) => ({ resourceShareArn: value, principals: [value] }), (value) => ({ resourceShareArn: 'arn:aws:ram:us-east-1:111122223333:resource-share/x', resourceArns: [value] })],
+  'ssm-document-permission': [(value) => ({ name: 'document', permissionType: 'Share', accountIdsToAdd: [value], accountIdsToRemove: value })],
+  'ec2-vpc-endpoint-service-permission': [
+    (value) => ({ ModifyVpcEndpointServicePermissionsRequest: { ServiceId: 'vpce-svc-1', AddAllowedPrincipals: value } }),
+    (value) => ({ ModifyVpcEndpointServicePermissionsRequest: { ServiceId: value, AddAllowedPrincipals: [{ tag: 1, content: value }] } }),
+  ],
+  'ec2-fpga-image-load-permission': [
+    (value) => ({ fpgaImageId: 'afi-1', loadPermission: { add: { items: value } } }),
+    (value) => ({ ModifyFpgaImageAttributeRequest: { FpgaImageId: value, OperationType: 'add', UserId: value, UserGroup: [value] } }),
+  ],
+  'dynamodb-resource-policy': [(value) => ({ resourceArn: value, policy: { Statement: [{ Effect: 'Allow', Principal: value }] } })],
+  'glue-catalog-policy': [(value) => ({ policyInJson: { Statement: value } })],
+  'opensearch-domain-access-policy': [
+    (value) => ({ domainName: 'domain', accessPolicies: { Statement: [{ Effect: 'Allow', Principal: '*' }] }, vPCOptions: { subnetIds: value } }),
+  ],
+  'apigateway-rest-api-policy': [
+    (value) => ({ restApiId: 'api', patch: { patchOperations: [{ op: 'replace', path: '/policy', value }] } }),
+    (value) => ({ restApiId: 'api', patch: { patchOperations: value } }),
+  ],
+  'redshift-snapshot-access': [(value) => ({ snapshotIdentifier: value, snapshotClusterIdentifier: value, accountWithRestoreAccess: 'amazon-redshift-support' })],
+  'ecr-repository-policy': [(value) => ({ repositoryName: 'repository', policyText: { Statement: value } })],
+  'ecr-registry-policy': [(value) => ({ policyText: { Statement: [{ Effect: 'Allow', Principal: value }] } })],
+  'efs-file-system-policy': [(value) => ({ fileSystemId: 'fs-0a1b2c3d', policy: { Statement: value } })],
+  's3-access-point-policy': [(value) => ({ name: 'access-point', PutAccessPointPolicyRequest: { Policy: value } }), (value) => ({ Host: [value] })],
+  's3-multi-region-access-point-policy': [
+    (value) => ({ PutMultiRegionAccessPointPolicyRequest: { Details: value } }),
+    (value) => ({ PutMultiRegionAccessPointPolicyRequest: { Details: { Name: value, Policy: { Statement: value } } } }),
+  ],
+  's3-bucket-replication': [
+    (value) => ({ bucketName: 'bucket', ReplicationConfiguration: { Rule: value } }),
+    (value) => ({ bucketName: 'bucket', ReplicationConfiguration: { Rule: [{ ID: value, Destination: { Account: value, Bucket: value } }] } }),
+  ],
+  'glacier-vault-policy': [(value) => ({ vaultName: 'vault', policy: { policy: value } }), (value) => ({ vaultName: 'vault', policy: { policy: { Statement: value } } })],
+  'backup-vault-policy': [(value) => ({ backupVaultName: 'vault', policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: value } }] } })],
+  'events-bus-policy': [
+    (value) => ({ principal: '*', condition: value }),
+    (value) => ({ principal: value, condition: { type: 'StringEquals', key: 'aws:PrincipalOrgID', value } }),
+  ],
+  'logs-destination-policy': [(value) => ({ destinationName: 'destination', accessPolicy: { Statement: value } })],
+  'logs-resource-policy': [(value) => ({ policyName: 'policy', policyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: value } }] } })],
 };
 
 /** requestParameters in every malformed form: the rule's own shape, or any value at all. */

@@ -33,6 +33,24 @@ const EVENTBRIDGE_SOURCES: Record<string, string> = {
   'rds.amazonaws.com': 'aws.rds',
   's3.amazonaws.com': 'aws.s3',
   'lambda.amazonaws.com': 'aws.lambda',
+  'iam.amazonaws.com': 'aws.iam',
+  'kms.amazonaws.com': 'aws.kms',
+  'sns.amazonaws.com': 'aws.sns',
+  'sqs.amazonaws.com': 'aws.sqs',
+  'secretsmanager.amazonaws.com': 'aws.secretsmanager',
+  'ecr.amazonaws.com': 'aws.ecr',
+  'elasticfilesystem.amazonaws.com': 'aws.elasticfilesystem',
+  'glacier.amazonaws.com': 'aws.glacier',
+  'backup.amazonaws.com': 'aws.backup',
+  'events.amazonaws.com': 'aws.events',
+  'logs.amazonaws.com': 'aws.logs',
+  'ram.amazonaws.com': 'aws.ram',
+  'ssm.amazonaws.com': 'aws.ssm',
+  'dynamodb.amazonaws.com': 'aws.dynamodb',
+  'glue.amazonaws.com': 'aws.glue',
+  'es.amazonaws.com': 'aws.es',
+  'apigateway.amazonaws.com': 'aws.apigateway',
+  'redshift.amazonaws.com': 'aws.redshift',
 };
 
 /** An event as it is put on the bus. */
@@ -184,7 +202,7 @@ const EVERYDAY_EVENTS: BusEvent[] = [
   s3('PutBucketTagging', { tagging: '' }),
   s3('PutBucketVersioning', { versioning: '', VersioningConfiguration: { Status: 'Enabled' } }),
   s3('PutBucketEncryption', { encryption: '' }),
-  s3('PutBucketPublicAccessBlock', { publicAccessBlock: '' }),
+  s3('GetBucketPublicAccessBlock', { publicAccessBlock: '' }, true),
   s3('PutBucketOwnershipControls', { ownershipControls: '' }),
   s3('PutBucketLogging', { logging: '' }),
   s3('PutBucketLifecycle', { lifecycle: '' }),
@@ -204,12 +222,12 @@ const EVERYDAY_EVENTS: BusEvent[] = [
   lambda('TagResource20170331v2', { resource: `arn:aws:lambda:us-east-1:${OWNER}:function:${FUNCTION}`, tags: { team: 'reports' } }),
 
   // The same event names from other services, which the patterns must tell apart by source.
-  cloudTrailEvent('aws.sns', apiCall('sns.amazonaws.com', 'AddPermission', { topicArn: `arn:aws:sns:us-east-1:${OWNER}:alerts`, label: 'partner', aWSAccountId: [OUTSIDER], actionName: ['Publish'] })),
-  cloudTrailEvent('aws.sqs', apiCall('sqs.amazonaws.com', 'AddPermission', { queueUrl: `https://sqs.us-east-1.amazonaws.com/${OWNER}/jobs`, label: 'partner', aWSAccountIds: [OUTSIDER], actions: ['SendMessage'] })),
+  cloudTrailEvent('aws.sns', apiCall('sns.amazonaws.com', 'GetTopicAttributes', { topicArn: `arn:aws:sns:us-east-1:${OWNER}:alerts` })),
+  cloudTrailEvent('aws.sqs', apiCall('sqs.amazonaws.com', 'RemovePermission', { queueUrl: `https://sqs.us-east-1.amazonaws.com/${OWNER}/jobs`, label: 'partner' })),
   cloudTrailEvent('aws.sns', apiCall('sns.amazonaws.com', 'RemovePermission', { topicArn: `arn:aws:sns:us-east-1:${OWNER}:alerts`, label: 'partner' })),
-  cloudTrailEvent('aws.ecr', apiCall('ecr.amazonaws.com', 'SetRepositoryPolicy', { repositoryName: 'web', policyText: '{}' })),
-  cloudTrailEvent('aws.kms', apiCall('kms.amazonaws.com', 'PutKeyPolicy', { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', policyName: 'default' })),
-  cloudTrailEvent('aws.events', apiCall('events.amazonaws.com', 'PutPermission', { action: 'events:PutEvents', principal: OUTSIDER, statementId: 'partner' })),
+  cloudTrailEvent('aws.ecr', apiCall('ecr.amazonaws.com', 'GetRepositoryPolicy', { repositoryName: 'web' })),
+  cloudTrailEvent('aws.kms', apiCall('kms.amazonaws.com', 'DescribeKey', { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' })),
+  cloudTrailEvent('aws.events', apiCall('events.amazonaws.com', 'RemovePermission', { statementId: 'partner' })),
 
   // A catalog event name under another service's source: each pattern pairs names with one source.
   cloudTrailEvent('aws.s3', apiCall('s3.amazonaws.com', 'ModifyImageAttribute', { imageId: IMAGE })),
@@ -361,9 +379,10 @@ describe('sharing fixtures', () => {
   const events = loaded.flatMap((fixture) => (fixture.event ? [fixture.event] : []));
   let delivery: Delivery;
 
+  // About 200 fixtures go through the emulator's bus in batches, which takes longer than jest's default.
   beforeAll(async () => {
     delivery = await deliver(events);
-  });
+  }, 180_000);
 
   it('exist', () => {
     expect(events.length).toBeGreaterThan(0);
@@ -388,7 +407,7 @@ describe('everyday events', () => {
 
   beforeAll(async () => {
     delivery = await deliver(EVERYDAY_EVENTS);
-  });
+  }, 180_000);
 
   it('number at least 50', () => {
     expect(EVERYDAY_EVENTS.length).toBeGreaterThanOrEqual(50);
