@@ -4,7 +4,7 @@
  * on the detector itself.
  *
  * Fixed by the construct: Node.js 24 on arm64, bundled locally with esbuild (minified, with source
- * maps), 256 MB of memory, a 30-second timeout, two asynchronous retries, and a 14-day dead-letter
+ * maps), 256 MB of memory, a 15-second timeout, two asynchronous retries, and a 14-day dead-letter
  * queue shared by the rule targets and the function's on-failure destination.
  */
 import * as path from 'node:path';
@@ -193,9 +193,10 @@ export class ShareSentinel extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      // NOTE: sized before the benchmark measured the handler; revisit with bench/ results.
+      // Sized from BENCHMARKS.md: peak RSS was about 126 MB after 2,000 events (half of 256 MB), and a
+      // first invocation with SDK retries stays near 5.5 s, so 15 s leaves twice that.
       memorySize: 256,
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(15),
       logGroup,
       description: 'share-sentinel: alerts on resources shared outside the trusted list',
       environment: {

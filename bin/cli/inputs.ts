@@ -193,20 +193,20 @@ async function* readLines(file: string, gzip: boolean): AsyncGenerator<string> {
  * larger than `thresholds` on disk are returned as lines instead of as one text.
  */
 export async function openInput(file: string, thresholds: StreamingThresholds = DEFAULT_STREAMING_THRESHOLDS): Promise<FileContent> {
-  let size: number;
+  let bytes: Buffer;
   let gzip: boolean;
   try {
-    size = (await fs.stat(file)).size;
-    gzip = isGzip(await readHead(file));
-  } catch (error) {
-    throw new InputError(file, describeFsError(error));
-  }
-  if (size > (gzip ? thresholds.gzipBytes : thresholds.plainBytes)) {
-    return { kind: 'lines', lines: readLines(file, gzip) };
-  }
-  let bytes: Buffer;
-  try {
+    const size = (await fs.stat(file)).size;
+    // A file below both thresholds is read whole at once; only a larger one needs its first bytes
+    // first, to know which threshold applies.
+    if (size > Math.min(thresholds.gzipBytes, thresholds.plainBytes)) {
+      gzip = isGzip(await readHead(file));
+      if (size > (gzip ? thresholds.gzipBytes : thresholds.plainBytes)) {
+        return { kind: 'lines', lines: readLines(file, gzip) };
+      }
+    }
     bytes = await fs.readFile(file);
+    gzip = isGzip(bytes);
   } catch (error) {
     throw new InputError(file, describeFsError(error));
   }

@@ -238,7 +238,7 @@ describe('ShareSentinel with default props', () => {
       expect(properties.Architectures).toEqual(['arm64']);
       expect(properties.Handler).toBe('index.handler');
       expect(properties.MemorySize).toBe(256);
-      expect(properties.Timeout).toBe(30);
+      expect(properties.Timeout).toBe(15);
     });
 
     it('has default environment', () => {
