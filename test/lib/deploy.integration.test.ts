@@ -272,7 +272,7 @@ describe('deployed stack', () => {
     expect(configuration.Runtime).toBe('nodejs24.x');
     expect(configuration.Handler).toBe('index.handler');
     expect(configuration.MemorySize).toBe(256);
-    expect(configuration.Timeout).toBe(30);
+    expect(configuration.Timeout).toBe(15);
     // NOTE: Architectures is not checked here because moto reports x86_64 for every function.
   });
 
