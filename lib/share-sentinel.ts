@@ -277,31 +277,29 @@ export class ShareSentinel extends Construct {
   /** Alarms on the detector itself, published to the alert topic so that a broken detector is never silent. */
   private addAlarms(): void {
     const notify = new cloudwatchActions.SnsAction(this.topic);
+    // Each alarm fires on the first occurrence in a five-minute period; no data means all is well.
+    const alarmOnAny = (id: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const period = Duration.minutes(5);
     const alarms = [
-      new cloudwatch.Alarm(this, 'FunctionErrorsAlarm', {
-        alarmDescription: 'share-sentinel: the detection function failed; events may be waiting in the dead-letter queue',
-        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'FunctionThrottlesAlarm', {
-        alarmDescription: 'share-sentinel: the detection function was throttled',
-        metric: this.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
-        alarmDescription: 'share-sentinel: events reached the dead-letter queue and were not evaluated',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+      alarmOnAny(
+        'FunctionErrorsAlarm',
+        'share-sentinel: the detection function failed; events may be waiting in the dead-letter queue',
+        this.function.metricErrors({ period, statistic: 'Sum' }),
+      ),
+      alarmOnAny('FunctionThrottlesAlarm', 'share-sentinel: the detection function was throttled', this.function.metricThrottles({ period, statistic: 'Sum' })),
+      alarmOnAny(
+        'DeadLetterQueueAlarm',
+        'share-sentinel: events reached the dead-letter queue and were not evaluated',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      ),
     ];
     for (const alarm of alarms) {
       alarm.addAlarmAction(notify);
