@@ -29,7 +29,13 @@ function mergeTrusted(target: TrustedList, source: TrustedList, origin: string, 
 async function loadTrustedList(values: { trusted?: string[]; 'trusted-file'?: string }, io: CommandIo): Promise<TrustedList> {
   const list = emptyTrustedList();
   for (const value of values.trusted ?? []) {
-    mergeTrusted(list, parseTrustedList(value), '--trusted', io);
+    // Ids typed on the command line are checked strictly: a typo there is bad usage, not a list to repair.
+    const parsed = parseTrustedList(value);
+    const [first] = parsed.errors;
+    if (first !== undefined) {
+      throw new UsageError(`invalid --trusted id ${JSON.stringify(first.value)}: ${first.reason}`);
+    }
+    mergeTrusted(list, parsed, '--trusted', io);
   }
   const file = values['trusted-file'];
   if (file !== undefined) {
@@ -39,7 +45,12 @@ async function loadTrustedList(values: { trusted?: string[]; 'trusted-file'?: st
     } catch (error) {
       throw new UsageError(`cannot read --trusted-file ${JSON.stringify(file)}: ${describeFsError(error)}`);
     }
-    mergeTrusted(list, parseTrustedList(text), file, io);
+    const parsed = parseTrustedList(text);
+    if (parsed.documentError !== undefined) {
+      throw new UsageError(`invalid --trusted-file ${JSON.stringify(file)}: ${parsed.documentError}`);
+    }
+    // A file is read like the SSM parameter: a malformed entry is reported and skipped, the rest applies.
+    mergeTrusted(list, parsed, file, io);
   }
   return list;
 }

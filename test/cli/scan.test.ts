@@ -91,14 +91,14 @@ describe('--trusted', () => {
     expect(finding.reasons.join(' ')).not.toContain(PARTNER);
   });
 
-  it('skips malformed entry by value', async () => {
+  it('fails on malformed id', async () => {
     const log = writeLog('log.json', [snapshotShare('share-1', [PARTNER])]);
 
     const result = await scanJson(['--trusted', `12345,${PARTNER}`, log]);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
     expect(result.findings).toEqual([]);
-    expect(result.stderr).toContain('share-sentinel: trusted list (--trusted): skipped "12345": not a valid id');
+    expect(result.stderr).toContain('share-sentinel scan: invalid --trusted id "12345": not a valid id');
   });
 });
 
@@ -112,6 +112,16 @@ describe('--trusted-file', () => {
     expect(result.code).toBe(0);
     expect(result.findings).toEqual([]);
     expect(result.stderr).not.toContain('skipped');
+  });
+
+  it('fails on invalid JSON', async () => {
+    const list = writeText('trusted.json', `{"${PARTNER}": "backup account",`);
+    const log = writeLog('log.json', [snapshotShare('share-1', [PARTNER])]);
+
+    const result = await scanJson(['--trusted-file', list, log]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`share-sentinel scan: invalid --trusted-file ${JSON.stringify(list)}: not valid JSON`);
   });
 
   it('reads JSON object with labels', async () => {
