@@ -109,14 +109,47 @@ function addForwarders(app: App, stack: ShareSentinelStack, stackName: string, h
   }
 }
 
+/** The context keys this app reads; `-c` values under other names are ignored by CDK. */
+export const CONTEXT_KEYS = [
+  'alertEmail',
+  'alertEmails',
+  'slackWorkspaceId',
+  'slackChannelId',
+  'trustedAccountsParameter',
+  'trustedAccounts',
+  'trustedAccountsMaxAge',
+  'alertOnFailedCalls',
+  'alertOnUnrestrictedServices',
+  'createTrail',
+  'extraRegions',
+  'stackName',
+];
+
+/** Warns about settings that would leave a deployed detector quiet: a misspelled key, or nobody to alert. */
+function warnAboutContext(app: App, stack: ShareSentinelStack, props: ShareSentinelProps): void {
+  const known = new Map(CONTEXT_KEYS.map((key) => [key.toLowerCase(), key]));
+  for (const key of Object.keys(app.node.getAllContext())) {
+    const meant = known.get(key.toLowerCase());
+    const looksLikeOurs = /^(alert|slack|trusted|extra|create|stack)/i.test(key);
+    if ((meant !== undefined && meant !== key) || (meant === undefined && looksLikeOurs)) {
+      Annotations.of(stack).addWarning(`context key ${JSON.stringify(key)} is not read by this app${meant ? `; did you mean ${meant}?` : ''} Known keys: ${CONTEXT_KEYS.join(', ')}.`);
+    }
+  }
+  if ((props.alertEmails ?? []).length === 0 && props.slackChannelId === undefined) {
+    Annotations.of(stack).addWarning('no alertEmail and no Slack channel: alerts go to the SNS topic only; subscribe to it, or pass -c alertEmail=you@example.com');
+  }
+}
+
 export function buildApp(app: App = new App()): App {
   const stackName = text(app, 'stackName') ?? 'ShareSentinel';
   const homeRegion = process.env.CDK_DEFAULT_REGION;
+  const sentinel = propsFromContext(app);
   const stack = new ShareSentinelStack(app, stackName, {
     description: 'share-sentinel: alerts on AWS resources shared outside a trusted list',
-    sentinel: propsFromContext(app),
+    sentinel,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: homeRegion },
   });
+  warnAboutContext(app, stack, sentinel);
   addForwarders(app, stack, stackName, homeRegion);
   // cdk-nag's AwsSolutions checks run on every synth; an unacknowledged finding fails it.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
