@@ -1,12 +1,14 @@
 /**
- * The rule catalog: the single list of sharing API calls share-sentinel reads. The EventBridge
- * pattern, the scanner's pre-filter and the README's rule table are all derived from it.
+ * The rule catalog: the single list of API calls share-sentinel reads, both sharing calls and
+ * calls that stop the trail that feeds it. The EventBridge pattern, the scanner's pre-filter and
+ * the README's rule table are all derived from it.
  */
 import { eventName, eventSource } from './core/record';
 import type { RuleDefinition } from './core/rule';
 import type { CloudTrailRecord } from './core/types';
 import { restApiPolicy } from './rules/apigateway/rest-api-policy';
 import { putBackupVaultAccessPolicy } from './rules/backup/put-backup-vault-access-policy';
+import { managementEventsExcluded, trailLoggingStopped, trailNarrowed } from './rules/cloudtrail/trail';
 import { putTablePolicy } from './rules/dynamodb/put-resource-policy';
 import { disableImageBlockPublicAccess, disableSnapshotBlockPublicAccess } from './rules/ec2/disable-block-public-access';
 import { modifyFpgaImageAttribute } from './rules/ec2/modify-fpga-image-attribute';
@@ -93,6 +95,9 @@ export const RULES: readonly RuleDefinition[] = [
   domainAccessPolicy,
   restApiPolicy,
   authorizeSnapshotAccess,
+  trailLoggingStopped,
+  trailNarrowed,
+  managementEventsExcluded,
 ];
 
 /** Tells whether a rule reads events with this source and name. */

@@ -74,7 +74,7 @@ function action(finding: Finding, untrustedTotal = untrustedGrants(finding).leng
     return 'made public';
   }
   if (untrusted.length > 0 && untrusted.every((grant) => grant.kind === 'guard-lowered')) {
-    return 'had a sharing guard lowered';
+    return 'had a safeguard lowered';
   }
   if (untrustedTotal === 1 && untrusted.length === 1 && untrusted[0].kind === 'account') {
     return `shared with ${untrusted[0].accountId}`;

@@ -165,7 +165,7 @@ function describeGrant(grant: Grant): string {
   }
 }
 
-function reasonFor(grant: Grant, options: EvaluationOptions): string {
+function reasonFor(grant: Grant, options: EvaluationOptions, rule: RuleDefinition): string {
   const who = describeGrant(grant);
   if (grant.kind === 'public') {
     return `shared with ${who}`;
@@ -177,7 +177,9 @@ function reasonFor(grant: Grant, options: EvaluationOptions): string {
     return `shared with ${who}: no source account, and no source ARN that names an account, restricts it`;
   }
   if (grant.kind === 'guard-lowered') {
-    return `a guard against public sharing was lowered: ${grant.setting}`;
+    return rule.category === 'tamper'
+      ? `a safeguard share-sentinel depends on was lowered: ${grant.setting}`
+      : `a guard against public sharing was lowered: ${grant.setting}`;
   }
   if (grant.kind === 'unknown') {
     return `shared with a principal that could not be read: ${grant.principal}`;
@@ -291,7 +293,7 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
     return result.grants.length === 0 ? { status: 'no-grant', rule } : { status: 'trusted', rule, result, grants };
   }
 
-  const reasons = alerting.slice(0, MAX_REASONS).map(({ grant }) => reasonFor(grant, options));
+  const reasons = alerting.slice(0, MAX_REASONS).map(({ grant }) => reasonFor(grant, options, rule));
   if (alerting.length > MAX_REASONS) {
     reasons.push(`and ${alerting.length - MAX_REASONS} more untrusted grants`);
   }
@@ -302,7 +304,7 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
   if (code !== undefined) {
     // Nothing was granted, but somebody tried.
     severity = 'medium';
-    reasons.unshift(`the call failed (${bound(code, 128)}): an attempted share`);
+    reasons.unshift(`the call failed (${bound(code, 128)}): ${rule.category === 'tamper' ? 'an attempted change' : 'an attempted share'}`);
   }
   const remediation = code === undefined && alerting.length > 0
     ? rule.remediation({ result, untrusted: alerting.map((item) => item.grant), region: region(record) })

@@ -151,6 +151,32 @@ const patchOperation = fc.oneof(
   fc.record({ op: fc.oneof(fc.constantFrom('replace', 'add', 'remove'), anyValue), path: fc.oneof(fc.constant('/policy'), anyValue), value: policy }, { requiredKeys: [] }),
 );
 
+const trailFlag = fc.oneof(fc.boolean(), fc.constantFrom('true', 'false', 'FALSE'), anyValue);
+const basicEventSelector = fc.oneof(
+  anyValue,
+  fc.record(
+    {
+      readWriteType: fc.oneof(fc.constantFrom('All', 'ReadOnly', 'WriteOnly'), anyValue),
+      includeManagementEvents: trailFlag,
+      dataResources: anyValue,
+      excludeManagementEventSources: oneOrMany(stringish),
+    },
+    { requiredKeys: [] },
+  ),
+);
+const advancedFieldSelector = fc.oneof(
+  anyValue,
+  fc.record(
+    {
+      field: fc.oneof(fc.constantFrom('eventCategory', 'readOnly', 'eventSource', 'resources.type'), anyValue),
+      equals: oneOrMany(fc.oneof(fc.constantFrom('Management', 'Data', 'true', 'false'), anyValue)),
+      notEquals: oneOrMany(fc.oneof(fc.constantFrom('Management', 'true', 'false'), anyValue)),
+    },
+    { requiredKeys: [] },
+  ),
+);
+const advancedEventSelector = fc.oneof(anyValue, fc.record({ name: anyValue, fieldSelectors: oneOrMany(advancedFieldSelector) }, { requiredKeys: [] }));
+
 /** requestParameters shaped like each rule's call, with every value open to anything. */
 const shapedParameters: Record<string, fc.Arbitrary<unknown>> = {
   'ec2-image-launch-permission': fc.record({ imageId: stringish, attributeType: anyValue, launchPermission: permissionList, description: anyValue }, { requiredKeys: [] }),
@@ -314,6 +340,15 @@ const shapedParameters: Record<string, fc.Arbitrary<unknown>> = {
   ),
   'logs-destination-policy': fc.record({ destinationName: stringish, accessPolicy: policy, forceUpdate: anyValue }, { requiredKeys: [] }),
   'logs-resource-policy': fc.record({ policyName: stringish, policyDocument: policy, resourceArn: stringish, expectedRevisionId: anyValue }, { requiredKeys: [] }),
+  'cloudtrail-logging-stopped': fc.record({ name: fc.oneof(stringish, fc.constant(`arn:aws:cloudtrail:us-east-1:${OWNER}:trail/audit`)) }, { requiredKeys: [] }),
+  'cloudtrail-trail-narrowed': fc.record(
+    { name: stringish, isMultiRegionTrail: trailFlag, includeGlobalServiceEvents: trailFlag, s3BucketName: anyValue },
+    { requiredKeys: [] },
+  ),
+  'cloudtrail-management-events-excluded': fc.record(
+    { trailName: stringish, eventSelectors: oneOrMany(basicEventSelector), advancedEventSelectors: oneOrMany(advancedEventSelector) },
+    { requiredKeys: [] },
+  ),
 };
 
 /** The top-level request parameters each rule reads. */
@@ -363,6 +398,9 @@ const PARAMETER_KEYS: Record<string, string[]> = {
   'events-bus-policy': ['eventBusName', 'principal', 'statementId', 'condition', 'policy'],
   'logs-destination-policy': ['destinationName', 'accessPolicy'],
   'logs-resource-policy': ['policyName', 'policyDocument', 'resourceArn'],
+  'cloudtrail-logging-stopped': ['name'],
+  'cloudtrail-trail-narrowed': ['name', 'isMultiRegionTrail', 'includeGlobalServiceEvents'],
+  'cloudtrail-management-events-excluded': ['trailName', 'eventSelectors', 'advancedEventSelectors'],
 };
 
 type Placement = (value: unknown) => Record<string, unknown>;
@@ -445,6 +483,12 @@ const NESTED_PLACEMENTS: Record<string, Placement[]> = {
   ],
   'logs-destination-policy': [(value) => ({ destinationName: 'destination', accessPolicy: { Statement: value } })],
   'logs-resource-policy': [(value) => ({ policyName: 'policy', policyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: value } }] } })],
+  'cloudtrail-logging-stopped': [(value) => ({ name: typeof value === 'string' ? `arn:aws:cloudtrail:us-east-1:${OWNER}:trail/${value}` : value })],
+  'cloudtrail-trail-narrowed': [(value) => ({ name: value, isMultiRegionTrail: false, includeGlobalServiceEvents: value })],
+  'cloudtrail-management-events-excluded': [
+    (value) => ({ trailName: 'audit', eventSelectors: [value, { includeManagementEvents: value, readWriteType: value }] }),
+    (value) => ({ trailName: value, advancedEventSelectors: [{ fieldSelectors: value }, { fieldSelectors: [{ field: 'eventCategory', equals: value }, { field: 'readOnly', equals: [value] }] }] }),
+  ],
 };
 
 /** requestParameters in every malformed form: the rule's own shape, or any value at all. */

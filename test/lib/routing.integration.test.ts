@@ -51,6 +51,7 @@ const EVENTBRIDGE_SOURCES: Record<string, string> = {
   'es.amazonaws.com': 'aws.es',
   'apigateway.amazonaws.com': 'aws.apigateway',
   'redshift.amazonaws.com': 'aws.redshift',
+  'cloudtrail.amazonaws.com': 'aws.cloudtrail',
 };
 
 /** An event as it is put on the bus. */

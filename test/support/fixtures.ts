@@ -9,7 +9,7 @@ import { evaluateRecord, type Evaluation, type EvaluationOptions } from '../../l
 import { emptyTrustedList, parseTrustedList, type TrustedList } from '../../lambda/core/trusted-list';
 import type { CloudTrailRecord, Finding, Grant } from '../../lambda/core/types';
 
-export type FixtureService = 'ec2' | 'rds' | 's3' | 'lambda' | 'iam' | 'kms' | 'sns' | 'sqs' | 'secretsmanager' | 'ecr' | 'elasticfilesystem' | 'glacier' | 'backup' | 'events' | 'logs' | 'ram' | 'ssm' | 'dynamodb' | 'glue' | 'es' | 'apigateway' | 'redshift';
+export type FixtureService = 'ec2' | 'rds' | 's3' | 'lambda' | 'iam' | 'kms' | 'sns' | 'sqs' | 'secretsmanager' | 'ecr' | 'elasticfilesystem' | 'glacier' | 'backup' | 'events' | 'logs' | 'ram' | 'ssm' | 'dynamodb' | 'glue' | 'es' | 'apigateway' | 'redshift' | 'cloudtrail';
 
 /** The account that owns every resource in the fixtures. */
 export const OWNER = '111122223333';
@@ -34,7 +34,7 @@ export function loadFixture(service: FixtureService, scenario: string): CloudTra
 
 /** Lists every fixture as `[service, scenario]`. */
 export function listFixtures(): [FixtureService, string][] {
-  const services: FixtureService[] = ['ec2', 'rds', 's3', 'lambda', 'iam', 'kms', 'sns', 'sqs', 'secretsmanager', 'ecr', 'elasticfilesystem', 'glacier', 'backup', 'events', 'logs', 'ram', 'ssm', 'dynamodb', 'glue', 'es', 'apigateway', 'redshift'];
+  const services: FixtureService[] = ['ec2', 'rds', 's3', 'lambda', 'iam', 'kms', 'sns', 'sqs', 'secretsmanager', 'ecr', 'elasticfilesystem', 'glacier', 'backup', 'events', 'logs', 'ram', 'ssm', 'dynamodb', 'glue', 'es', 'apigateway', 'redshift', 'cloudtrail'];
   return services.flatMap((service) =>
     readdirSync(path.join(FIXTURE_ROOT, service))
       .filter((name) => name.endsWith('.json'))
