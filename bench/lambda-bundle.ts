@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { sharingCalls } from './corpus';
 import type { InvokeEvent, InvokeResult } from './lambda-invoke';
+import { LAMBDA_EXTERNAL_MODULES } from '../lib/bundling';
 import { benchEnv, elapsedMs, median, nowNs, percentile, requireSuccess, runChild } from './measure';
 
 const REPOSITORY = join(__dirname, '..');
@@ -74,7 +75,7 @@ export interface LambdaResult {
 
 /**
  * Builds the handler with the options the stack gives NodejsFunction (bundle, minify, source map,
- * platform node, CommonJS, main fields module,main, no externals), with target node20 so that the
+ * platform node, CommonJS, main fields module,main, the same external modules), with target node20 so that the
  * Node.js here can load it. Also writes an empty handler and the benchmark's child process.
  */
 export async function buildBundle(workDirectory: string): Promise<BundleBuild> {
@@ -94,7 +95,7 @@ export async function buildBundle(workDirectory: string): Promise<BundleBuild> {
     target: 'node20',
     format: 'cjs',
     mainFields: ['module', 'main'],
-    external: [],
+    external: [...LAMBDA_EXTERNAL_MODULES],
     logLevel: 'warning',
   });
   const buildMs = elapsedMs(started);

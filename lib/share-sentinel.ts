@@ -28,6 +28,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { trustedIdKind, TRUSTED_ID_FORMATS } from '../lambda/core/trusted-list';
+import { LAMBDA_EXTERNAL_MODULES } from './bundling';
 import { buildEventPatterns } from './event-pattern';
 
 export const DEFAULT_TRUSTED_ACCOUNTS_PARAMETER = '/share-sentinel/trusted-accounts';
@@ -214,8 +215,9 @@ export class ShareSentinel extends Construct {
         sourceMap: true,
         target: 'node24',
         mainFields: ['module', 'main'],
-        // The SDK is bundled rather than taken from the runtime, so the tested versions are the ones deployed.
-        externalModules: [],
+        // The SDK is bundled rather than taken from the runtime, so the tested versions are the ones
+        // deployed; only credential providers that Lambda never reaches are left out.
+        externalModules: [...LAMBDA_EXTERNAL_MODULES],
         forceDockerBundling: false,
       },
       retryAttempts: 2,
