@@ -4,7 +4,7 @@
  * value that is not recognised becomes an `unknown` grant, which alerts.
  */
 import { bound } from './text';
-import type { GrantSpec } from './types';
+import type { Grant, GrantSpec } from './types';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -200,4 +200,23 @@ export function parseListedPrincipal(raw: string): GrantSpec {
     return { kind: 'unknown', principal: bound(value), label: 'AWS Organizations ARN that is not an organization or OU' };
   }
   return parsePlainPrincipal(value);
+}
+
+/**
+ * Returns a grant's principal as the call wrote it (an ARN, an account id, `*`, a service), which is
+ * the form that calls removing a principal take, or undefined for kinds a call never names.
+ */
+export function writtenPrincipal(grant: Grant): string | undefined {
+  switch (grant.kind) {
+    case 'account':
+      return grant.principal ?? grant.accountId;
+    case 'organization':
+    case 'public':
+    case 'unknown':
+      return grant.principal;
+    case 'service':
+      return grant.service;
+    default:
+      return undefined;
+  }
 }

@@ -7,12 +7,12 @@
  * under a `<Action>Request` key with the API's own parameter names, and list items as `{tag, content}`.
  * The rule reads that form, the flat lower-camel form of older EC2 calls, and plain string lists.
  */
-import { parseListedPrincipal } from '../../core/principals';
+import { parseListedPrincipal, writtenPrincipal } from '../../core/principals';
 import { ownerAccountId, region as recordRegion, requestParameters } from '../../core/record';
 import { field, isObject, str, toArray } from '../../core/read';
 import type { RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
-import type { Grant, GrantSpec } from '../../core/types';
+import type { GrantSpec } from '../../core/types';
 
 const MAX_PRINCIPALS = 1000;
 const VIA = 'AddAllowedPrincipals';
@@ -42,21 +42,6 @@ function readPrincipal(value: unknown): GrantSpec {
   return { ...parseListedPrincipal(value), via: VIA } as GrantSpec;
 }
 
-/** Returns the principal as the call wrote it, which is the form `--remove-allowed-principals` takes. */
-function writtenPrincipal(grant: Grant): string | undefined {
-  switch (grant.kind) {
-    case 'account':
-      return grant.principal ?? grant.accountId;
-    case 'organization':
-    case 'public':
-    case 'unknown':
-      return grant.principal;
-    case 'service':
-      return grant.service;
-    default:
-      return undefined;
-  }
-}
 
 export const modifyVpcEndpointServicePermissions: RuleDefinition = {
   id: 'ec2-vpc-endpoint-service-permission',

@@ -9,12 +9,12 @@
  * that adds resources but no principals shares them with the share's existing principals, which
  * the event does not name.
  */
-import { parseListedPrincipal } from '../../core/principals';
+import { parseListedPrincipal, writtenPrincipal } from '../../core/principals';
 import { requestParameters, responseElements } from '../../core/record';
 import { field, path, str, strings, toArray } from '../../core/read';
 import type { RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
-import type { CloudTrailRecord, Grant, GrantSpec, RuleResult } from '../../core/types';
+import type { CloudTrailRecord, GrantSpec, RuleResult } from '../../core/types';
 
 /** Maximum principals and resources read from one call, as for the other principal lists. */
 const MAX_ENTRIES = 1000;
@@ -97,21 +97,6 @@ function readGrants(record: CloudTrailRecord, call: ShareCall, params: Record<st
   });
 }
 
-/** Returns the principal as the call wrote it, which is the form DisassociateResourceShare takes. */
-function writtenPrincipal(grant: Grant): string | undefined {
-  switch (grant.kind) {
-    case 'account':
-      return grant.principal ?? grant.accountId;
-    case 'organization':
-    case 'public':
-    case 'unknown':
-      return grant.principal;
-    case 'service':
-      return grant.service;
-    default:
-      return undefined;
-  }
-}
 
 function resourceShareRule(call: ShareCall): RuleDefinition {
   return {

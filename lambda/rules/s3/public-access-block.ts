@@ -12,7 +12,8 @@
  * say which applies, so every lowered guard raises a finding.
  */
 import { eventName, ownerAccountId, requestParameters } from '../../core/record';
-import { field, isObject, str } from '../../core/read';
+import { field, isObject } from '../../core/read';
+import { bucketResource } from './bucket';
 import type { RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
 import type { GrantSpec, RuleResult } from '../../core/types';
@@ -106,11 +107,7 @@ export const bucketPublicAccessBlock = publicAccessBlockRule({
   title: 'S3 Block Public Access of a bucket',
   resourceLabel: 'S3 bucket',
   resource(record, _owner, warnings) {
-    const bucket = bound(str(requestParameters(record), 'bucketName') ?? '', 255);
-    if (bucket === '') {
-      warnings.push('requestParameters.bucketName is missing');
-    }
-    return { type: 'AWS::S3::Bucket', id: bucket, arn: `arn:aws:s3:::${bucket}` };
+    return bucketResource(requestParameters(record), warnings);
   },
   enableCommand(bucket, region) {
     return `aws s3api put-public-access-block --region ${shellQuote(region)} --bucket ${shellQuote(bucket)} --public-access-block-configuration ${ALL_ON}`;

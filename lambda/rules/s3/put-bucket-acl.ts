@@ -5,6 +5,7 @@
  */
 import { requestParameters } from '../../core/record';
 import { field, isObject, path, str, strings, toArray } from '../../core/read';
+import { bucketResource } from './bucket';
 import type { RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
 import type { GrantSpec } from '../../core/types';
@@ -143,10 +144,7 @@ export const putBucketAcl: RuleDefinition = {
   extract(record) {
     const params = requestParameters(record);
     const warnings: string[] = [];
-    const bucket = bound(str(params, 'bucketName') ?? '', 255);
-    if (bucket === '') {
-      warnings.push('requestParameters.bucketName is missing');
-    }
+    const resource = bucketResource(params, warnings);
     const grants: GrantSpec[] = [];
     let found = false;
 
@@ -176,7 +174,7 @@ export const putBucketAcl: RuleDefinition = {
       warnings.push('the request has no AccessControlPolicy, x-amz-acl or x-amz-grant-* value');
     }
     return {
-      resource: { type: 'AWS::S3::Bucket', id: bucket, arn: `arn:aws:s3:::${bucket}` },
+      resource,
       grants: grants.slice(0, MAX_GRANTS),
       warnings,
     };

@@ -1,8 +1,9 @@
 import { readPolicy } from '../../core/policy';
 import { requestParameters } from '../../core/record';
-import { field, str } from '../../core/read';
+import { field } from '../../core/read';
+import { bucketResource } from './bucket';
 import type { RuleDefinition } from '../../core/rule';
-import { bound, shellQuote } from '../../core/text';
+import { shellQuote } from '../../core/text';
 
 /**
  * S3 PutBucketPolicy. `bucketPolicy` is the complete new policy, logged as an object (a JSON
@@ -18,13 +19,10 @@ export const putBucketPolicy: RuleDefinition = {
   extract(record) {
     const params = requestParameters(record);
     const warnings: string[] = [];
-    const bucket = bound(str(params, 'bucketName') ?? '', 255);
-    if (bucket === '') {
-      warnings.push('requestParameters.bucketName is missing');
-    }
+    const resource = bucketResource(params, warnings);
     const grants = readPolicy(field(params, 'bucketPolicy'), warnings);
     return {
-      resource: { type: 'AWS::S3::Bucket', id: bucket, arn: `arn:aws:s3:::${bucket}` },
+      resource,
       grants,
       warnings,
     };

@@ -7,6 +7,7 @@
 import { isAccountId } from '../../core/principals';
 import { requestParameters } from '../../core/record';
 import { field, isObject, str, toArray } from '../../core/read';
+import { bucketResource } from './bucket';
 import type { RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
 import type { GrantSpec } from '../../core/types';
@@ -66,13 +67,10 @@ export const putBucketReplication: RuleDefinition = {
   extract(record) {
     const params = requestParameters(record);
     const warnings: string[] = [];
-    const bucket = bound(str(params, 'bucketName') ?? '', 255);
-    if (bucket === '') {
-      warnings.push('requestParameters.bucketName is missing');
-    }
+    const resource = bucketResource(params, warnings);
     const grants = destinationGrants(field(params, 'ReplicationConfiguration'), warnings);
     return {
-      resource: { type: 'AWS::S3::Bucket', id: bucket, arn: `arn:aws:s3:::${bucket}` },
+      resource,
       grants,
       warnings,
     };
