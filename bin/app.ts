@@ -125,7 +125,7 @@ export const CONTEXT_KEYS = [
   'stackName',
 ];
 
-/** Warns about settings that would leave a deployed detector quiet: a misspelled key, or nobody to alert. */
+/** Warns about settings that would leave a deployed detector quiet: a misspelled key, or no alert recipient. */
 function warnAboutContext(app: App, stack: ShareSentinelStack, props: ShareSentinelProps): void {
   const known = new Map(CONTEXT_KEYS.map((key) => [key.toLowerCase(), key]));
   for (const key of Object.keys(app.node.getAllContext())) {

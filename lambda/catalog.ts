@@ -115,7 +115,7 @@ export function findRule(record: CloudTrailRecord): RuleDefinition | undefined {
   return RULES.find((rule) => ruleMatches(rule, source, name));
 }
 
-/** Every exact event name and name prefix in the catalog: a record that contains none of them cannot match a rule. */
+/** Returns every exact event name and name prefix in the catalog: a record that contains none of them cannot match a rule. */
 export function watchedNameFragments(): string[] {
   return [...new Set(RULES.flatMap((rule) => [...rule.eventNames, ...(rule.eventNamePrefixes ?? [])]))];
 }

@@ -55,7 +55,7 @@ export interface ShareSentinelProps {
   readonly slackChannelId?: string;
 
   /**
-   * Name of the SSM parameter that holds the trusted list.
+   * Name of the SSM parameter that contains the trusted list.
    * @default '/share-sentinel/trusted-accounts'
    */
   readonly trustedAccountsParameterName?: string;
@@ -216,7 +216,7 @@ export class ShareSentinel extends Construct {
         target: 'node24',
         mainFields: ['module', 'main'],
         // The SDK is bundled rather than taken from the runtime, so the tested versions are the ones
-        // deployed; only credential providers that Lambda never reaches are left out.
+        // deployed. Only credential providers that Lambda never reaches are left out.
         externalModules: [...LAMBDA_EXTERNAL_MODULES],
         forceDockerBundling: false,
       },

@@ -150,7 +150,7 @@ async function readHead(file: string): Promise<Buffer> {
   }
 }
 
-/** How a file is to be read: whole, as (decompressed) bytes, or streamed line by line. */
+/** Content of an opened file: the whole (decompressed) bytes, or lines streamed one by one. */
 export type FileContent = { kind: 'document'; bytes: Buffer } | { kind: 'lines'; lines: AsyncIterable<string> };
 
 const BYTE_ORDER_MARK = '\uFEFF';

@@ -26,7 +26,7 @@ export interface ScanStats {
   unreadableFiles: number;
   /** Paths given that do not exist, cannot be listed, or are folders with no input file. */
   missingPaths: number;
-  /** Records read. For files the pre-filter skipped, the count of `eventID` keys stands in for parsing. */
+  /** Records read. For files the pre-filter skipped, the count of `eventID` keys replaces parsing. */
   events: number;
   findings: number;
   bySeverity: Record<Severity, number>;
@@ -123,7 +123,7 @@ class FileScanner {
 
   /**
    * Reads a whole document. A CloudTrail log file in CloudTrail's own layout takes the fast path,
-   * which parses only the records a rule may read; anything else is decoded and parsed whole.
+   * which parses only the records a rule may read. Anything else is decoded and parsed whole.
    */
   scanDocument(file: string, bytes: Buffer): void {
     const fast = scanLogFileBytes(bytes);
@@ -131,7 +131,7 @@ class FileScanner {
     if (fast && records) {
       this.stats.bytes += bytes.length;
       this.stats.events += fast.records;
-      // Each candidate is an element of the Records array, so it is a record as it stands, even if
+      // Each candidate is an element of the Records array, so it is evaluated as a record, even if
       // it has keys such as `Records` or `detail` that extractRecords would read as a wrapper.
       for (const record of records) {
         this.evaluateRecordValue(record);
@@ -274,7 +274,7 @@ type Opened = { file: string; content: Promise<FileContent | InputError | Error>
 
 /**
  * Files read and decompressed ahead of the one being scanned, so that the thread pool decompresses
- * while the main thread scans. Each holds at most one decompressed document in memory; larger
+ * while the main thread scans. Each keeps at most one decompressed document in memory; larger
  * files are streamed and read only when their turn comes.
  */
 const READ_AHEAD_FILES = 3;

@@ -30,7 +30,7 @@ function untrustedGrants(finding: Finding): Grant[] {
   return finding.grants.filter((grant) => !grant.trusted);
 }
 
-/** A one-line description of a grantee, with every event value left raw for the caller to escape. */
+/** Describes a grantee in one line, leaving every event value raw for the caller to escape. */
 export function describeGrantee(grant: Grant): string {
   switch (grant.kind) {
     case 'public':
@@ -61,8 +61,8 @@ export function describeGrantee(grant: Grant): string {
 }
 
 /**
- * What happened, in a few words: "made public", "shared with 444455556666". `untrustedTotal` counts
- * the grants of the whole finding when the alert lists only the first ones.
+ * Summarises the change in a few words: "made public", "shared with 444455556666". `untrustedTotal`
+ * counts the grants of the whole finding when the alert lists only the first ones.
  */
 function action(finding: Finding, untrustedTotal = untrustedGrants(finding).length): string {
   const untrusted = untrustedGrants(finding);
@@ -98,7 +98,7 @@ function subjectSafe(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?');
 }
 
-/** The e-mail subject: `[critical] EBS snapshot snap-0123 made public in 111122223333`, under 100 characters. */
+/** Builds the e-mail subject, under 100 characters: `[critical] EBS snapshot snap-0123 made public in 111122223333`. */
 export function alertSubject(finding: Finding, untrustedTotal?: number): string {
   const label = resourceLabel(finding);
   const owner = finding.ownerAccountId ?? 'unknown account';
@@ -112,7 +112,7 @@ export function alertSubject(finding: Finding, untrustedTotal?: number): string 
   return subjectSafe(frame(id)).slice(0, MAX_SUBJECT_LENGTH);
 }
 
-/** A link to the event in the CloudTrail console's Event history, or undefined for a region that is not well formed. */
+/** Builds a link to the event in the CloudTrail console's Event history, or undefined for a malformed region. */
 export function cloudTrailConsoleUrl(finding: Finding): string | undefined {
   if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(finding.region) || finding.eventId === '') {
     return undefined;
@@ -141,7 +141,7 @@ function plainGrant(grant: Grant): string {
   return `  - ${plain(`${describeGrantee(grant)}${label}${actions}${via}`, 1024)}`;
 }
 
-/** The plain-text e-mail body: what, with whom, by whom, from where, when, why, the event link and the fix. */
+/** Builds the plain-text e-mail body: the resource, grantees, caller, source address, time, reasons, event link and fix. */
 export function emailBody(finding: Finding, untrustedTotal?: number): string {
   const untrusted = untrustedGrants(finding);
   const trusted = finding.grants.filter((grant) => grant.trusted);

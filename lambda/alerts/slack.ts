@@ -30,7 +30,7 @@ export function escapeSlackText(value: string, max = 256): string {
   );
 }
 
-/** An escaped value as inline code: formatting characters such as `*` and `_` inside it are shown as they are. */
+/** Formats an escaped value as inline code, where formatting characters such as `*` and `_` show as typed. */
 export function slackCode(value: string, max = 256): string {
   const escaped = escapeSlackText(value, max);
   return escaped === '' ? '`-`' : `\`${escaped}\``;

@@ -17,7 +17,7 @@ export interface EvaluationOptions {
   alertOnFailedCalls?: boolean;
   /** A service principal restricted by neither a source account nor a source ARN that names an account raises a `low` finding. @default false */
   alertOnUnrestrictedServices?: boolean;
-  /** The trusted list could not be loaded: every external grant is untrusted, and findings say so. */
+  /** Set when the trusted list could not be loaded: every external grant is untrusted, and findings record it. */
   trustedListUnavailable?: boolean;
   /** The EventBridge envelope's `account`, the owner of last resort for old records. */
   envelopeAccount?: string;
@@ -116,7 +116,7 @@ function isUnrestrictedService(grant: ServiceGrant): boolean {
   return grant.sourceAccount === undefined && (grant.sourceArn === undefined || arnAccount(grant.sourceArn) === undefined);
 }
 
-/** The severity an untrusted grant raises on a call that succeeded, or undefined when it never alerts. */
+/** Returns the severity an untrusted grant raises on a call that succeeded, or undefined when it never alerts. */
 function grantSeverity(grant: Grant, options: EvaluationOptions): Severity | undefined {
   if (grant.trusted) {
     return undefined;
@@ -302,7 +302,7 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
   }
   let severity = maxSeverity(alerting.map((item) => item.severity)) ?? 'medium';
   if (code !== undefined) {
-    // Nothing was granted, but somebody tried.
+    // Nothing was granted, but the caller tried.
     severity = 'medium';
     reasons.unshift(`the call failed (${bound(code, 128)}): ${rule.category === 'tamper' ? 'an attempted change' : 'an attempted share'}`);
   }

@@ -88,7 +88,7 @@ function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
 }
 
-/** The accounts a condition narrows requests to, or undefined when none of its keys names accounts exactly. */
+/** Returns the accounts a condition narrows requests to, or undefined when none of its keys names accounts exactly. */
 export function narrowedAccounts(conditions: ConditionEntry[]): string[] | undefined {
   for (const entry of conditions) {
     if (!narrows(entry)) {

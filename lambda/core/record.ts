@@ -42,7 +42,7 @@ export function ownerAccountId(record: CloudTrailRecord, envelopeAccount?: strin
   return str(record, 'recipientAccountId') ?? str(record, 'userIdentity', 'accountId') ?? envelopeAccount;
 }
 
-/** The error code of a failed call, or undefined when the call succeeded. */
+/** Returns the error code of a failed call, or undefined when the call succeeded. */
 export function errorCode(record: CloudTrailRecord): string | undefined {
   const code = str(record, 'errorCode');
   return code === undefined || code === '' ? undefined : code;

@@ -1,6 +1,6 @@
 import type { CloudTrailRecord, Grant, RuleResult } from './types';
 
-/** What a remediation hint is built from. */
+/** Inputs of a remediation hint. */
 export interface RemediationInput {
   result: RuleResult;
   /** The grants that raised the finding, after the trusted list was applied. */
@@ -27,9 +27,9 @@ export interface DetectorResources {
   trustedListParameter?: string;
 }
 
-/** What a rule learns from outside the record. */
+/** Context a rule receives from outside the record. */
 export interface ExtractContext {
-  /** The resource owner, which the caller may know from the EventBridge envelope when the record does not say. */
+  /** The resource owner, which the caller may know from the EventBridge envelope when the record lacks it. */
   ownerAccountId?: string;
   /** The detector's own resources, for rules that watch the detector. */
   detector?: DetectorResources;
@@ -37,8 +37,8 @@ export interface ExtractContext {
 
 /**
  * One entry of the rule catalog: which CloudTrail events it reads, and how. `extract` is a pure
- * function of the record; it returns undefined when the call grants nothing (a removal, an
- * unrelated attribute) and never throws on malformed input.
+ * function of the record. It returns undefined when the call grants nothing (a removal, an
+ * unrelated attribute), and property tests check that it does not throw on malformed input.
  */
 export interface RuleDefinition {
   /** Stable identifier, used in findings and logs. */
@@ -49,9 +49,9 @@ export interface RuleDefinition {
   eventNames: string[];
   /** Event name prefixes, for API calls whose names carry a version (`AddPermission20150331v2`). */
   eventNamePrefixes?: string[];
-  /** What the rule watches, for the README and alerts: "EC2 AMI launch permission". */
+  /** Title of the watched grant, for the README and alerts: "EC2 AMI launch permission". */
   title: string;
-  /** What kind of resource it is in alert subjects: "EC2 AMI". */
+  /** Resource kind in alert subjects: "EC2 AMI". */
   resourceLabel: string;
   /**
    * `tamper` rules watch the detector and the trail that feeds it. Their events also go through a

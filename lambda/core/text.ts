@@ -4,10 +4,10 @@
  * it is shown (terminal, shell command, Slack).
  */
 
-/** The longest event string a finding keeps. AWS resource ids and ARNs are far shorter. */
+/** Maximum length of an event string kept in a finding. AWS resource ids and ARNs are far shorter. */
 export const MAX_FIELD_LENGTH = 1024;
 
-/** Truncates a string to `max` characters and says how many were cut. */
+/** Truncates a string to `max` characters and appends how many were cut. */
 export function bound(value: string, max: number = MAX_FIELD_LENGTH): string {
   if (value.length <= max) {
     return value;

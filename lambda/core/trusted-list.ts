@@ -16,7 +16,7 @@ const ID_FORMATS: { kind: TrustedIdKind; test: (value: string) => boolean; forma
   { kind: 'vpc', test: (value) => /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(value), format: 'vpc- followed by 8 or 17 hex digits' },
 ];
 
-/** The longest label kept, in characters; labels are shown in alerts. */
+/** Maximum label length kept, in characters, because labels are shown in alerts. */
 export const MAX_LABEL_LENGTH = 128;
 
 /** Returns the kind of a trusted-list id, or undefined when it matches none of the accepted formats. */
@@ -62,7 +62,7 @@ function addEntry(list: TrustedList, rawId: string, label: string | undefined): 
 /**
  * Parses a trusted list. Malformed entries are reported in `errors` and skipped; the rest applies.
  * A document that starts with `{` but is not valid JSON is an error as a whole, since its entries
- * cannot be told apart.
+ * cannot be separated.
  */
 export function parseTrustedList(text: string): TrustedList {
   const list: TrustedList = { entries: new Map(), format: 'list', errors: [] };

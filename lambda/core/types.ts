@@ -38,7 +38,7 @@ export interface AccountGrant extends GrantBase {
 
 export interface PublicGrant extends GrantBase {
   kind: 'public';
-  /** What made it public: `*`, `group:all`, `AllUsers`, `AuthenticatedUsers`, `NotPrincipal`. */
+  /** The form that made it public: `*`, `group:all`, `AllUsers`, `AuthenticatedUsers`, `NotPrincipal`. */
   principal: string;
 }
 
@@ -96,7 +96,7 @@ export interface GuardLoweredGrant extends GrantBase {
   kind: 'guard-lowered';
   /** The guard and how it changed, such as `BlockPublicPolicy=false`. */
   setting: string;
-  /** How serious the change is: `high` unless the rule says otherwise (a stopped trail is `critical`). */
+  /** Severity of the change: `high` unless the rule sets another (a stopped trail is `critical`). */
   severity?: 'critical' | 'high' | 'medium';
 }
 
@@ -122,7 +122,7 @@ export interface ResourceRef {
   arn?: string;
 }
 
-/** What a rule reads from one record: the resource and the grants the call adds. */
+/** Result of a rule on one record: the resource and the grants the call adds. */
 export interface RuleResult {
   resource: ResourceRef;
   grants: GrantSpec[];
@@ -159,7 +159,7 @@ export interface Finding {
   remediation: string | null;
   /** The catalog rule that produced the finding. */
   ruleId: string;
-  /** Why the finding was raised, one short sentence per reason. */
+  /** Reasons for the finding, one short sentence each. */
   reasons: string[];
   /** Parts of the record that could not be read, or a rule error; absent when everything was read. */
   warnings?: string[];

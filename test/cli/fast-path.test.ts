@@ -627,7 +627,7 @@ describe('fast path limits', () => {
     ['CloudTrailEvent', { CloudTrailEvent: 'not a record' }],
     ['detail and detail-type', { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'GetObject' } }],
   ])('finds record with %s key', async (_case, members) => {
-    // A record inside the Records array is evaluated as it stands, even with keys that look like a wrapper.
+    // A record inside the Records array is evaluated as a record, even with keys that look like a wrapper.
     const records = [everyday('e-1'), { ...publicBucketPolicy('w-1'), ...members }, everyday('e-2')];
 
     expect(fullParse(compactLogFile(records)).findings.map((finding) => finding.eventId)).toEqual(['w-1']);

@@ -5,7 +5,7 @@
  * complete new policy as a JSON string. A call without it leaves the policy as it was, or creates a
  * domain that only IAM identities of the owner can reach.
  *
- * NOTE: a domain in a VPC is reachable only from that VPC's network whatever its policy says. The
+ * NOTE: a domain in a VPC is reachable only from that VPC's network whatever its policy allows. The
  * request names the VPC only when it creates the domain or moves it, so `*` stays a public grant,
  * labelled when the request shows the domain is in a VPC.
  */
