@@ -4,7 +4,7 @@
  * the README's rule table are all derived from it.
  */
 import { eventName, eventSource } from './core/record';
-import type { RuleDefinition } from './core/rule';
+import type { ExtractContext, RuleDefinition } from './core/rule';
 import type { CloudTrailRecord } from './core/types';
 import { restApiPolicy } from './rules/apigateway/rest-api-policy';
 import { putBackupVaultAccessPolicy } from './rules/backup/put-backup-vault-access-policy';
@@ -108,11 +108,27 @@ export function ruleMatches(rule: RuleDefinition, source: string, name: string):
   return rule.eventNames.includes(name) || (rule.eventNamePrefixes ?? []).some((prefix) => name.startsWith(prefix));
 }
 
-/** Returns the rule for a record, routing on `eventSource` and `eventName` together. */
-export function findRule(record: CloudTrailRecord): RuleDefinition | undefined {
+/**
+ * Returns the rule for a record, routing on `eventSource` and `eventName` together. The first rule
+ * in catalog order that matches and applies wins, so rules about the detector's own resources come
+ * before the sharing rules that read the same calls on any other resource.
+ */
+export function findRule(record: CloudTrailRecord, context: ExtractContext = {}): RuleDefinition | undefined {
   const source = eventSource(record);
   const name = eventName(record);
-  return RULES.find((rule) => ruleMatches(rule, source, name));
+  return RULES.find((rule) => ruleMatches(rule, source, name) && applies(rule, record, context));
+}
+
+/** A rule whose check throws on a malformed record takes the record, so that its evaluation reports the failure. */
+function applies(rule: RuleDefinition, record: CloudTrailRecord, context: ExtractContext): boolean {
+  if (rule.appliesTo === undefined) {
+    return true;
+  }
+  try {
+    return rule.appliesTo(record, context);
+  } catch {
+    return true;
+  }
 }
 
 /** Returns every exact event name and name prefix in the catalog: a record that contains none of them cannot match a rule. */

@@ -2,7 +2,7 @@
  * EventBridge event patterns generated from the rule catalog, so that a rule added to the
  * detection core is routed to the function with no change here.
  */
-import type { RuleDefinition } from '../lambda/core/rule';
+import type { DetectorResources, PatternFilter, PatternValue, RuleDefinition } from '../lambda/core/rule';
 import { RULES } from '../lambda/catalog';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -32,31 +32,56 @@ export interface CloudTrailPattern {
   detail: {
     eventSource: string[];
     eventName: (string | { prefix: string })[];
+    requestParameters?: Record<string, PatternValue[]>;
+    sourceIPAddress?: { 'anything-but': string[] }[];
   };
 }
 
-/**
- * Builds one pattern per CloudTrail event source. Grouping by source keeps routing exact: the
- * same event name (AddPermission, PutResourcePolicy) means different calls in different services,
- * and a single pattern listing all sources and all names would match their cross product.
- */
-export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES): CloudTrailPattern[] {
-  const bySource = new Map<string, RuleDefinition[]>();
-  for (const rule of rules) {
-    bySource.set(rule.eventSource, [...(bySource.get(rule.eventSource) ?? []), rule]);
+function patternFor(eventSource: string, exactNames: string[], prefixes: string[], requestParameters?: Record<string, PatternValue[]>): CloudTrailPattern {
+  const pattern: CloudTrailPattern = {
+    source: [eventBridgeSource(eventSource)],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    detail: {
+      eventSource: [eventSource],
+      eventName: [...[...new Set(exactNames)].sort(), ...[...new Set(prefixes)].sort().map((prefix) => ({ prefix }))],
+    },
+  };
+  if (requestParameters !== undefined && Object.keys(requestParameters).length > 0) {
+    pattern.detail.requestParameters = requestParameters;
   }
-  return [...bySource.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([eventSource, sourceRules]) => {
-      const exact = [...new Set(sourceRules.flatMap((rule) => rule.eventNames))].sort();
-      const prefixes = [...new Set(sourceRules.flatMap((rule) => rule.eventNamePrefixes ?? []))].sort();
-      return {
-        source: [eventBridgeSource(eventSource)],
-        'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
-        detail: {
-          eventSource: [eventSource],
-          eventName: [...exact, ...prefixes.map((prefix) => ({ prefix }))],
-        },
-      };
-    });
+  return pattern;
+}
+
+function filterPattern(rule: RuleDefinition, filter: PatternFilter): CloudTrailPattern {
+  return patternFor(rule.eventSource, filter.eventNames ?? rule.eventNames, filter.eventNamePrefixes ?? rule.eventNamePrefixes ?? [], filter.requestParameters);
+}
+
+/**
+ * Builds one pattern per CloudTrail event source, and one more per filter of the rules that need
+ * request parameters to route (the rules about the detector's own resources). Grouping by source
+ * keeps routing exact: the same event name (AddPermission, PutResourcePolicy) means different
+ * calls in different services, and a single pattern listing all sources and all names would
+ * match their cross product.
+ *
+ * Without `detector`, the rules about the detector's resources have no filter and no pattern: a
+ * forwarder in another region or account has none of those resources to watch.
+ */
+export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES, detector?: DetectorResources): CloudTrailPattern[] {
+  const bySource = new Map<string, RuleDefinition[]>();
+  const filtered: CloudTrailPattern[] = [];
+  for (const rule of rules) {
+    if (rule.patternFilters === undefined) {
+      bySource.set(rule.eventSource, [...(bySource.get(rule.eventSource) ?? []), rule]);
+    } else {
+      filtered.push(...rule.patternFilters(detector).map((filter) => filterPattern(rule, filter)));
+    }
+  }
+  const grouped = [...bySource.entries()].map(([eventSource, sourceRules]) =>
+    patternFor(
+      eventSource,
+      sourceRules.flatMap((rule) => rule.eventNames),
+      sourceRules.flatMap((rule) => rule.eventNamePrefixes ?? []),
+    ),
+  );
+  return [...grouped, ...filtered].sort((a, b) => a.detail.eventSource[0].localeCompare(b.detail.eventSource[0]));
 }

@@ -7,8 +7,9 @@
  * maps), 256 MB of memory, a 15-second timeout, two asynchronous retries, and a 14-day dead-letter
  * queue shared by the rule targets and the function's on-failure destination.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -226,10 +227,15 @@ export class ShareSentinel extends Construct {
     });
     this.grantFunctionAccess(parameterName);
 
-    // One rule per CloudTrail event source, generated from the rule catalog.
-    this.rules = buildEventPatterns().map((pattern) => {
+    // One rule per CloudTrail event source, and one per filter of the rules that need request
+    // parameters, generated from the rule catalog. Rules get names chosen here, so that the rules
+    // about the detector can name them without referring to themselves.
+    this.rules = buildEventPatterns().map((pattern, index, all) => {
       const service = pattern.source[0].replace(/^aws\./, '');
-      const rule = new events.Rule(this, `Rule-${service}`, {
+      const sameService = all.slice(0, index).filter((other) => other.source[0] === pattern.source[0]).length;
+      const suffix = sameService === 0 ? service : `${service}-${sameService + 1}`;
+      const rule = new events.Rule(this, `Rule-${suffix}`, {
+        ruleName: this.ruleName(suffix),
         description: `share-sentinel: ${service} sharing calls recorded by CloudTrail`,
         eventPattern: pattern as unknown as events.EventPattern,
       });
@@ -252,6 +258,21 @@ export class ShareSentinel extends Construct {
     new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'SNS topic that receives share-sentinel alerts' });
     new CfnOutput(this, 'TrustedAccountsParameterName', { value: parameterName, description: 'SSM parameter holding the trusted list' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Events the detector could not handle' });
+  }
+
+  /**
+   * Names a rule of this detector: the stack name, then the suffix, within EventBridge's 64
+   * characters. A stack name too long to fit is cut and followed by a hash of the whole, so that
+   * names stay unique.
+   */
+  private ruleName(suffix: string): string {
+    const base = Stack.of(this).stackName;
+    const name = `${base}-${suffix}`;
+    if (name.length <= 64) {
+      return name;
+    }
+    const hash = createHash('sha256').update(base).digest('hex').slice(0, 8);
+    return `${base.slice(0, 64 - suffix.length - hash.length - 2)}-${hash}-${suffix}`;
   }
 
   /** Exactly what the function needs: read its one parameter, publish to its one topic, use the topic's key. */

@@ -249,7 +249,9 @@ function buildFinding(input: FindingInput): Finding {
 
 /** Evaluates one CloudTrail record. Never throws: a rule that throws yields an "evaluation failed" finding. */
 export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOptions): Evaluation {
-  const rule = findRule(record);
+  const owner = ownerAccountId(record, options.envelopeAccount);
+  const context = { ownerAccountId: owner, detector: options.detector };
+  const rule = findRule(record, context);
   if (!rule) {
     return { status: 'not-watched' };
   }
@@ -258,10 +260,9 @@ export function evaluateRecord(record: CloudTrailRecord, options: EvaluationOpti
     return { status: 'no-grant', rule };
   }
 
-  const owner = ownerAccountId(record, options.envelopeAccount);
   let result: RuleResult | undefined;
   try {
-    result = rule.extract(record, { ownerAccountId: owner });
+    result = rule.extract(record, context);
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     const fallback: RuleResult = { resource: { type: 'unknown', id: '' }, grants: [], warnings: [] };

@@ -15,13 +15,15 @@ export interface RemediationInput {
 export interface DetectorResources {
   /** The CloudFormation stack that deployed the detector. */
   stackName?: string;
-  /** Names of the EventBridge rules that route events to the detector. */
+  /** Names of the detector's EventBridge rules: those that route events to the function and those that alert directly. */
   ruleNames?: string[];
   /** Name of the detection function. */
   functionName?: string;
   /** ARN of the alert topic. */
   topicArn?: string;
-  /** ARN of the KMS key that encrypts the alert topic. */
+  /** Id of the KMS key that encrypts the alert topic. */
+  keyId?: string;
+  /** ARN of that key. */
   keyArn?: string;
   /** Name of the trusted-list SSM parameter. */
   trustedListParameter?: string;
@@ -33,6 +35,20 @@ export interface ExtractContext {
   ownerAccountId?: string;
   /** The detector's own resources, for rules that watch the detector. */
   detector?: DetectorResources;
+}
+
+/** A value in an EventBridge pattern: an exact string or boolean, or a string operator. */
+export type PatternValue = string | boolean | { prefix: string } | { suffix: string } | { wildcard: string };
+
+/**
+ * One EventBridge pattern of a rule whose event names alone would route too many events, such as
+ * a rule about the detector's own resources. Each filter becomes a pattern of its own.
+ */
+export interface PatternFilter {
+  eventNames?: string[];
+  eventNamePrefixes?: string[];
+  /** `requestParameters` keys and the values any of which must match. */
+  requestParameters?: Record<string, PatternValue[]>;
 }
 
 /**
@@ -59,6 +75,18 @@ export interface RuleDefinition {
    * @default 'sharing'
    */
   category?: 'sharing' | 'tamper';
+  /**
+   * Tells whether this rule reads the record, for rules that watch only some resources: a rule
+   * about the detector's own key reads PutKeyPolicy on that key and leaves every other key to the
+   * sharing rule after it in the catalog. Without it, event source and name decide.
+   */
+  appliesTo?(record: CloudTrailRecord, context: ExtractContext): boolean;
+  /**
+   * The EventBridge patterns of this rule, when its event names would route too many events.
+   * Returning no filter leaves the rule out of the patterns, as a rule about the detector does when
+   * the detector's resources are unknown. Without it, the rule's names join its event source's pattern.
+   */
+  patternFilters?(detector: DetectorResources | undefined): PatternFilter[];
   extract(record: CloudTrailRecord, context?: ExtractContext): RuleResult | undefined;
   /** The AWS CLI command that revokes exactly the untrusted grants, with every event value shell-quoted. */
   remediation(input: RemediationInput): string;

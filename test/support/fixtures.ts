@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateRecord, type Evaluation, type EvaluationOptions } from '../../lambda/core/evaluate';
 import { emptyTrustedList, parseTrustedList, type TrustedList } from '../../lambda/core/trusted-list';
+import type { DetectorResources } from '../../lambda/core/rule';
 import type { CloudTrailRecord, Finding, Grant } from '../../lambda/core/types';
 
 export type FixtureService = 'ec2' | 'rds' | 's3' | 'lambda' | 'iam' | 'kms' | 'sns' | 'sqs' | 'secretsmanager' | 'ecr' | 'elasticfilesystem' | 'glacier' | 'backup' | 'events' | 'logs' | 'ram' | 'ssm' | 'dynamodb' | 'glue' | 'es' | 'apigateway' | 'redshift' | 'cloudtrail';
@@ -17,6 +18,20 @@ export const OWNER = '111122223333';
 export const OUTSIDER = '444455556666';
 export const PARTNER = '777788889999';
 export const ORGANIZATION = 'o-a1b2c3d4e5';
+
+/**
+ * The detector's own resources as the fixtures name them: a stack deployed as `ShareSentinel` in
+ * the owner account, us-east-1, with CloudFormation's generated physical names.
+ */
+export const DETECTOR: Required<DetectorResources> = {
+  stackName: 'ShareSentinel',
+  ruleNames: ['ShareSentinel-ec2', 'ShareSentinel-s3', 'ShareSentinel-events', 'ShareSentinel-kms', 'ShareSentinel-tamper-events', 'ShareSentinel-tamper-kms'],
+  functionName: 'ShareSentinel-ShareSentinelFunction0E2A7C5B-k3Xv9QmT2wRz',
+  topicArn: `arn:aws:sns:us-east-1:${OWNER}:ShareSentinel-ShareSentinelAlertTopic6F4B1D2E-Jq8sLm3nPz0a`,
+  keyId: '6f0c2d1e-8a4b-4c3d-9e2f-1a0b9c8d7e6f',
+  keyArn: `arn:aws:kms:us-east-1:${OWNER}:key/6f0c2d1e-8a4b-4c3d-9e2f-1a0b9c8d7e6f`,
+  trustedListParameter: '/share-sentinel/trusted-accounts',
+};
 
 const FIXTURE_ROOT = path.join(__dirname, '..', 'fixtures');
 

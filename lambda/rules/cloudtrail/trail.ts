@@ -115,6 +115,10 @@ export const trailNarrowed: RuleDefinition = {
   resourceLabel: 'CloudTrail trail',
   category: 'tamper',
 
+  // Only an UpdateTrail that turns a flag off is routed; clients may send the flag as a string.
+  patternFilters: () =>
+    NARROWING_FLAGS.map((flag) => ({ requestParameters: { [flag.parameter]: [false, 'false'] } })),
+
   extract(record, context = {}) {
     const warnings: string[] = [];
     const parameters = requestParameters(record);
