@@ -1,4 +1,5 @@
 /** The handler's configuration, read from environment variables that the stack sets. */
+import type { DetectorResources } from './core/rule';
 
 export class ConfigurationError extends Error {
   constructor(message: string) {
@@ -14,6 +15,8 @@ export interface HandlerConfig {
   trustedAccountsMaxAgeSeconds: number;
   alertOnFailedCalls: boolean;
   alertOnUnrestrictedServices: boolean;
+  /** The detector's own resources, so that the rules about them know what to watch. */
+  detector: DetectorResources;
 }
 
 export const DEFAULT_TRUSTED_ACCOUNTS_MAX_AGE_SECONDS = 300;
@@ -44,6 +47,44 @@ function booleanVariable(env: NodeJS.ProcessEnv, name: string, fallback: boolean
   return normalised === 'true';
 }
 
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]{1,128})$/;
+const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+
+/** Reads the names of the detector's resources. Each is optional: a detector without them watches only the trail and the trusted list. */
+function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedListParameter: string): DetectorResources {
+  const detector: DetectorResources = { topicArn: alertTopicArn, trustedListParameter };
+  const stackName = env.DETECTOR_STACK_NAME?.trim();
+  if (stackName) {
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+      throw new ConfigurationError(`environment variable DETECTOR_STACK_NAME is invalid: ${JSON.stringify(stackName.slice(0, 200))}; expected a CloudFormation stack name`);
+    }
+    detector.stackName = stackName;
+  }
+  const ruleNames = env.DETECTOR_RULE_NAMES?.split(',').map((name) => name.trim()).filter((name) => name !== '') ?? [];
+  const badRule = ruleNames.find((name) => !RULE_NAME.test(name));
+  if (badRule !== undefined) {
+    throw new ConfigurationError(`environment variable DETECTOR_RULE_NAMES is invalid: ${JSON.stringify(badRule.slice(0, 200))} is not an EventBridge rule name; expected comma-separated rule names`);
+  }
+  if (ruleNames.length > 0) {
+    detector.ruleNames = ruleNames;
+  }
+  const keyArn = env.DETECTOR_KEY_ARN?.trim();
+  if (keyArn) {
+    const match = KEY_ARN.exec(keyArn);
+    if (!match) {
+      throw new ConfigurationError(`environment variable DETECTOR_KEY_ARN is invalid: ${JSON.stringify(keyArn.slice(0, 200))}; expected a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)`);
+    }
+    detector.keyArn = keyArn;
+    detector.keyId = match[1];
+  }
+  // Lambda sets the function's own name.
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME?.trim();
+  if (functionName) {
+    detector.functionName = functionName;
+  }
+  return detector;
+}
+
 /** Reads and validates the configuration; the error names the variable and the value expected. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig {
   const maxAge = env.TRUSTED_ACCOUNTS_MAX_AGE;
@@ -59,11 +100,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig 
     // A FIFO topic rejects a publish without a message group id, and delivers to SQS queues only, not to e-mail or Chatbot.
     throw new ConfigurationError(`environment variable ALERT_TOPIC_ARN is invalid: ${JSON.stringify(alertTopicArn.slice(0, 200))} is a FIFO topic; use a standard topic`);
   }
+  const trustedAccountsParameter = required(env, 'TRUSTED_ACCOUNTS_PARAMETER', PARAMETER_NAME, 'the name of the SSM parameter holding the trusted list, such as /share-sentinel/trusted-accounts');
   return {
     alertTopicArn,
-    trustedAccountsParameter: required(env, 'TRUSTED_ACCOUNTS_PARAMETER', PARAMETER_NAME, 'the name of the SSM parameter holding the trusted list, such as /share-sentinel/trusted-accounts'),
+    trustedAccountsParameter,
     trustedAccountsMaxAgeSeconds: maxAgeSeconds,
     alertOnFailedCalls: booleanVariable(env, 'ALERT_ON_FAILED_CALLS', true),
     alertOnUnrestrictedServices: booleanVariable(env, 'ALERT_ON_UNRESTRICTED_SERVICES', false),
+    detector: readDetector(env, alertTopicArn, trustedAccountsParameter),
   };
 }

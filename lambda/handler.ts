@@ -72,6 +72,7 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
         alertOnFailedCalls: config.alertOnFailedCalls,
         alertOnUnrestrictedServices: config.alertOnUnrestrictedServices,
         envelopeAccount: str(event, 'account'),
+        detector: config.detector,
       });
       if (evaluation.status !== 'finding') {
         if (evaluation.status === 'not-watched') {

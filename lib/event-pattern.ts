@@ -56,6 +56,14 @@ function filterPattern(rule: RuleDefinition, filter: PatternFilter): CloudTrailP
   return patternFor(rule.eventSource, filter.eventNames ?? rule.eventNames, filter.eventNamePrefixes ?? rule.eventNamePrefixes ?? [], filter.requestParameters);
 }
 
+/** One EventBridge pattern and the catalog rules it routes events to. */
+export interface EventRoute {
+  pattern: CloudTrailPattern;
+  rules: RuleDefinition[];
+  /** A short name for the route, unique among the routes: the service for a source's pattern, the rule id for a rule's own filter. */
+  name: string;
+}
+
 /**
  * Builds one pattern per CloudTrail event source, and one more per filter of the rules that need
  * request parameters to route (the rules about the detector's own resources). Grouping by source
@@ -66,22 +74,32 @@ function filterPattern(rule: RuleDefinition, filter: PatternFilter): CloudTrailP
  * Without `detector`, the rules about the detector's resources have no filter and no pattern: a
  * forwarder in another region or account has none of those resources to watch.
  */
-export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES, detector?: DetectorResources): CloudTrailPattern[] {
+export function buildEventRoutes(rules: readonly RuleDefinition[] = RULES, detector?: DetectorResources): EventRoute[] {
   const bySource = new Map<string, RuleDefinition[]>();
-  const filtered: CloudTrailPattern[] = [];
+  const filtered: EventRoute[] = [];
   for (const rule of rules) {
     if (rule.patternFilters === undefined) {
       bySource.set(rule.eventSource, [...(bySource.get(rule.eventSource) ?? []), rule]);
-    } else {
-      filtered.push(...rule.patternFilters(detector).map((filter) => filterPattern(rule, filter)));
+      continue;
     }
+    const filters = rule.patternFilters(detector);
+    filters.forEach((filter, index) => {
+      filtered.push({ pattern: filterPattern(rule, filter), rules: [rule], name: filters.length === 1 ? rule.id : `${rule.id}-${index + 1}` });
+    });
   }
-  const grouped = [...bySource.entries()].map(([eventSource, sourceRules]) =>
-    patternFor(
+  const grouped = [...bySource.entries()].map(([eventSource, sourceRules]) => ({
+    pattern: patternFor(
       eventSource,
       sourceRules.flatMap((rule) => rule.eventNames),
       sourceRules.flatMap((rule) => rule.eventNamePrefixes ?? []),
     ),
-  );
-  return [...grouped, ...filtered].sort((a, b) => a.detail.eventSource[0].localeCompare(b.detail.eventSource[0]));
+    rules: sourceRules,
+    name: eventBridgeSource(eventSource).replace(/^aws\./, ''),
+  }));
+  return [...grouped, ...filtered].sort((a, b) => a.pattern.detail.eventSource[0].localeCompare(b.pattern.detail.eventSource[0]) || a.name.localeCompare(b.name));
+}
+
+/** The patterns of {@link buildEventRoutes}, for callers that need no more. */
+export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES, detector?: DetectorResources): CloudTrailPattern[] {
+  return buildEventRoutes(rules, detector).map((route) => route.pattern);
 }

@@ -30,7 +30,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { trustedIdKind, TRUSTED_ID_FORMATS } from '../lambda/core/trusted-list';
 import { LAMBDA_EXTERNAL_MODULES } from './bundling';
-import { buildEventPatterns } from './event-pattern';
+import { RULES } from '../lambda/catalog';
+import type { DetectorResources, RuleDefinition } from '../lambda/core/rule';
+import { buildEventRoutes } from './event-pattern';
 
 export const DEFAULT_TRUSTED_ACCOUNTS_PARAMETER = '/share-sentinel/trusted-accounts';
 
@@ -102,6 +104,35 @@ export interface ShareSentinelProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** The `sourceIPAddress` of calls that CloudFormation makes during a stack deployment. */
+const CLOUDFORMATION = 'cloudformation.amazonaws.com';
+
+/**
+ * Builds the message of a tamper alert sent without the function: an AWS Chatbot custom
+ * notification, which Slack renders and an e-mail shows as short JSON. Only fields that AWS sets
+ * are inserted. The caller chooses only the session name in `userIdentity.arn`, and IAM limits it
+ * to letters, digits and `_+=,.@-`, so no value can break the JSON string.
+ */
+function tamperAlertMessage(rules: RuleDefinition[]): events.RuleTargetInput {
+  const field = (path: string): string => events.EventField.fromPath(path);
+  const what = rules.map((rule) => rule.title).join(' or ');
+  return events.RuleTargetInput.fromObject({
+    version: '1.0',
+    source: 'custom',
+    content: {
+      textType: 'client-markdown',
+      title: `share-sentinel tamper alert: ${field('$.detail.eventName')} in account ${field('$.account')}, ${field('$.region')}`,
+      description:
+        `A call that can switch off share-sentinel or hide sharing from it was made: ${what}.\n` +
+        `Call: ${field('$.detail.eventSource')} ${field('$.detail.eventName')} at ${field('$.detail.eventTime')}\n` +
+        `Caller: ${field('$.detail.userIdentity.arn')} from ${field('$.detail.sourceIPAddress')}\n` +
+        `CloudTrail event id: ${field('$.detail.eventID')}\n` +
+        'This alert comes straight from EventBridge. The detection function sends a detailed alert when it is running; if none follows, check the function and its dead-letter queue.',
+      keywords: ['share-sentinel', 'tamper'],
+    },
+  });
+}
+
 const SLACK_ID = /^[A-Z0-9]{8,12}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -136,7 +167,12 @@ export class ShareSentinel extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly deadLetterQueue: sqs.Queue;
   readonly trustedAccountsParameter: ssm.IParameter;
+  /** The rules whose target is the function. */
   readonly rules: events.Rule[];
+  /** The rules that publish tamper alerts to the topic without the function. */
+  readonly tamperRules: events.Rule[];
+  /** The names of the detector's own resources, as the rules about them watch them. */
+  readonly detector: DetectorResources;
   readonly trail?: cloudtrail.Trail;
 
   constructor(scope: Construct, id: string, props: ShareSentinelProps = {}) {
@@ -227,17 +263,56 @@ export class ShareSentinel extends Construct {
     });
     this.grantFunctionAccess(parameterName);
 
-    // One rule per CloudTrail event source, and one per filter of the rules that need request
-    // parameters, generated from the rule catalog. Rules get names chosen here, so that the rules
-    // about the detector can name them without referring to themselves.
-    this.rules = buildEventPatterns().map((pattern, index, all) => {
-      const service = pattern.source[0].replace(/^aws\./, '');
-      const sameService = all.slice(0, index).filter((other) => other.source[0] === pattern.source[0]).length;
-      const suffix = sameService === 0 ? service : `${service}-${sameService + 1}`;
-      const rule = new events.Rule(this, `Rule-${suffix}`, {
-        ruleName: this.ruleName(suffix),
-        description: `share-sentinel: ${service} sharing calls recorded by CloudTrail`,
-        eventPattern: pattern as unknown as events.EventPattern,
+    // The rules are generated from the rule catalog: those that invoke the function, then the tamper
+    // rules that alert without it.
+    ({ rules: this.rules, tamperRules: this.tamperRules, detector: this.detector } = this.addRules(parameterName));
+
+    this.addAlarms();
+    this.addSlack(props);
+    if (props.createTrail) {
+      this.trail = this.createTrail();
+    }
+
+    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'SNS topic that receives share-sentinel alerts' });
+    new CfnOutput(this, 'TrustedAccountsParameterName', { value: parameterName, description: 'SSM parameter holding the trusted list' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Events the detector could not handle' });
+    new CfnOutput(this, 'DetectorResources', {
+      value: Stack.of(this).toJsonString(this.detector),
+      description: 'Names of the detector resources, for share-sentinel scan --detector',
+    });
+  }
+
+  /**
+   * Creates the detector's rules. Each catalog route gets a rule whose target is the function.
+   * Each route of a tamper rule (the trail, the trusted list and the detector's own resources) also
+   * gets a rule whose target is the alert topic itself, with a message from an input transformer.
+   * A tamper alert therefore goes out even when the function is deleted or broken.
+   * Rule names are chosen here, so that the patterns about the detector's rules can name them
+   * without a rule referring to itself.
+   */
+  private addRules(parameterName: string): { rules: events.Rule[]; tamperRules: events.Rule[]; detector: DetectorResources } {
+    const stackName = Stack.of(this).stackName;
+    const detectorWith = (ruleNames: string[]): DetectorResources => ({
+      stackName,
+      ruleNames,
+      functionName: this.function.functionName,
+      topicArn: this.topic.topicArn,
+      keyId: this.key.keyId,
+      keyArn: this.key.keyArn,
+      trustedListParameter: parameterName,
+    });
+    // The routes' names depend only on which rules have filters, not on the names they filter on.
+    const named = buildEventRoutes(RULES, detectorWith(['placeholder']));
+    const tamperNamed = named.filter((route) => route.rules.some((rule) => rule.category === 'tamper'));
+    const ruleNames = [...named.map((route) => this.ruleName(route.name)), ...tamperNamed.map((route) => this.ruleName(`alert-${route.name}`))];
+    const detector = detectorWith(ruleNames);
+    const routes = buildEventRoutes(RULES, detector);
+
+    const rules = routes.map((route) => {
+      const rule = new events.Rule(this, `Rule-${route.name}`, {
+        ruleName: this.ruleName(route.name),
+        description: `share-sentinel: ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
+        eventPattern: route.pattern as unknown as events.EventPattern,
       });
       rule.addTarget(
         new targets.LambdaFunction(this.function, {
@@ -249,15 +324,43 @@ export class ShareSentinel extends Construct {
       return rule;
     });
 
-    this.addAlarms();
-    this.addSlack(props);
-    if (props.createTrail) {
-      this.trail = this.createTrail();
-    }
+    // The direct alerts publish through a role of their own, which may publish to the topic and nothing else.
+    const role = new iam.Role(this, 'TamperAlertRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'share-sentinel: publishes tamper alerts from EventBridge to the alert topic',
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: [this.key.keyArn] }));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'kms:GenerateDataKey* names the GenerateDataKey family on the one alert key; no resource wildcard is granted.',
+    });
+    const tamperRules = routes
+      .filter((route) => route.rules.some((rule) => rule.category === 'tamper'))
+      .map((route) => {
+        const rule = new events.Rule(this, `TamperAlert-${route.name}`, {
+          ruleName: this.ruleName(`alert-${route.name}`),
+          description: `share-sentinel: alerts without the function on ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
+          // A change made by a CloudFormation deployment is judged by the function, which names the stack.
+          eventPattern: { ...route.pattern, detail: { ...route.pattern.detail, sourceIPAddress: [{ 'anything-but': [CLOUDFORMATION] }] } } as unknown as events.EventPattern,
+        });
+        rule.addTarget(
+          new targets.SnsTopic(this.topic, {
+            message: tamperAlertMessage(route.rules),
+            authorizeUsingRole: true,
+            role,
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        );
+        return rule;
+      });
 
-    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'SNS topic that receives share-sentinel alerts' });
-    new CfnOutput(this, 'TrustedAccountsParameterName', { value: parameterName, description: 'SSM parameter holding the trusted list' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Events the detector could not handle' });
+    this.function.addEnvironment('DETECTOR_STACK_NAME', stackName);
+    this.function.addEnvironment('DETECTOR_RULE_NAMES', ruleNames.join(','));
+    this.function.addEnvironment('DETECTOR_KEY_ARN', this.key.keyArn);
+    return { rules, tamperRules, detector };
   }
 
   /**

@@ -38,7 +38,7 @@ export interface ExtractContext {
 }
 
 /** A value in an EventBridge pattern: an exact string or boolean, or a string operator. */
-export type PatternValue = string | boolean | { prefix: string } | { suffix: string } | { wildcard: string };
+export type PatternValue = string | number | boolean | { prefix: string } | { suffix: string } | { wildcard: string };
 
 /**
  * One EventBridge pattern of a rule whose event names alone would route too many events, such as

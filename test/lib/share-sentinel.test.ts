@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { buildApp, propsFromContext } from '../../bin/app';
 import { RULES } from '../../lambda/catalog';
-import { buildEventPatterns, type CloudTrailPattern } from '../../lib/event-pattern';
+import { buildEventRoutes, type CloudTrailPattern } from '../../lib/event-pattern';
 import { DEFAULT_TRUSTED_ACCOUNTS_PARAMETER, ShareSentinel, type ShareSentinelProps } from '../../lib/share-sentinel';
 import { ShareSentinelStack } from '../../lib/share-sentinel-stack';
 
@@ -66,15 +66,26 @@ function rulePatterns(template: Template): CloudTrailPattern[] {
     .sort((a, b) => a.source[0].localeCompare(b.source[0]));
 }
 
-/** JSON paths of arrays nested directly inside arrays, which EventBridge rejects in a pattern. */
+/**
+ * JSON paths of arrays nested directly inside arrays, which EventBridge rejects in a pattern.
+ * CloudFormation functions (`Fn::Join`) are resolved before EventBridge sees the pattern.
+ */
 function nestedArrayPaths(value: unknown, path = '$'): string[] {
   if (Array.isArray(value)) {
     return value.flatMap((item, index) => (Array.isArray(item) ? [`${path}[${index}]`] : nestedArrayPaths(item, `${path}[${index}]`)));
   }
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => nestedArrayPaths(item, `${path}.${key}`));
+    return Object.entries(value)
+      .filter(([key]) => !key.startsWith('Fn::'))
+      .flatMap(([key, item]) => nestedArrayPaths(item, `${path}.${key}`));
   }
   return [];
+}
+
+/** The synthesized properties of one rule of the construct. */
+function ruleProperties(template: Template, rule: { node: { defaultChild?: unknown } }): Record<string, any> {
+  const resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
+  return resources[logicalId(rule.node.defaultChild)].Properties;
 }
 
 function functionEnvironment(template: Template): Record<string, unknown> {
@@ -94,31 +105,36 @@ describe('ShareSentinel with default props', () => {
 
   describe('event rules', () => {
     it('match generated patterns exactly', () => {
-      // GIVEN the patterns generated from the rule catalog
-      const expected = buildEventPatterns();
+      // GIVEN the routes generated from the rule catalog, with the names of this detector's own resources
+      const sentinel = synthesized.sentinel;
+      const expected = buildEventRoutes(RULES, sentinel.detector);
 
-      // WHEN the rules are read back from the template
-      const patterns = rulePatterns(template);
+      // WHEN the rules that invoke the function are read back from the template
+      const patterns = sentinel.rules.map((rule) => ruleProperties(template, rule).EventPattern);
 
       // THEN each rule carries one generated pattern, unchanged
-      expect(patterns).toEqual(expected);
+      expect(patterns).toEqual(expected.map((route) => resolve(route.pattern)));
     });
 
     it('cover every catalog rule', () => {
-      const patterns = rulePatterns(template);
+      const patterns = synthesized.sentinel.rules.map((rule) => ruleProperties(template, rule).EventPattern as CloudTrailPattern);
 
       for (const rule of RULES) {
         // For the services in the catalog, the EventBridge source is "aws." plus the first label of the event source.
         const source = `aws.${rule.eventSource.split('.')[0]}`;
-        const pattern = patterns.find((candidate) => candidate.source[0] === source);
+        const candidates = patterns.filter((candidate) => candidate.source[0] === source && candidate.detail.eventSource[0] === rule.eventSource);
 
-        expect(pattern).toBeDefined();
-        expect(pattern?.detail.eventSource).toEqual([rule.eventSource]);
+        expect(candidates.length).toBeGreaterThan(0);
+        if (rule.patternFilters !== undefined) {
+          // Such a rule routes by its own filters, which the routing test checks against its fixtures.
+          continue;
+        }
+        const names = candidates.flatMap((candidate) => candidate.detail.eventName);
         for (const name of rule.eventNames) {
-          expect(pattern?.detail.eventName).toContain(name);
+          expect(names).toContain(name);
         }
         for (const prefix of rule.eventNamePrefixes ?? []) {
-          expect(pattern?.detail.eventName).toContainEqual({ prefix });
+          expect(names).toContainEqual({ prefix });
         }
       }
     });
@@ -132,7 +148,7 @@ describe('ShareSentinel with default props', () => {
     });
 
     it('match versioned Lambda names by prefix', () => {
-      const lambdaPattern = rulePatterns(template).find((pattern) => pattern.source[0] === 'aws.lambda');
+      const lambdaPattern = rulePatterns(template).find((pattern) => pattern.source[0] === 'aws.lambda' && pattern.detail.requestParameters === undefined);
 
       expect(lambdaPattern?.detail).toEqual({
         eventSource: ['lambda.amazonaws.com'],
@@ -147,7 +163,7 @@ describe('ShareSentinel with default props', () => {
     });
 
     it('retry then send to dead-letter queue', () => {
-      const rules = resourcesOfType(template, 'AWS::Events::Rule');
+      const rules = synthesized.sentinel.rules.map((rule) => ({ Properties: ruleProperties(template, rule) }));
 
       expect(rules.length).toBeGreaterThan(0);
       for (const rule of rules) {
@@ -178,6 +194,75 @@ describe('ShareSentinel with default props', () => {
             },
           }),
         );
+      }
+    });
+  });
+
+  describe('tamper rules', () => {
+    function tamperRuleProperties(): Record<string, any>[] {
+      return synthesized.sentinel.tamperRules.map((rule) => ruleProperties(template, rule));
+    }
+
+    it('route every tamper route of the catalog', () => {
+      const expected = buildEventRoutes(RULES, synthesized.sentinel.detector).filter((route) => route.rules.some((rule) => rule.category === 'tamper'));
+
+      expect(tamperRuleProperties().map((rule) => rule.EventPattern)).toEqual(
+        expected.map((route) => resolve({ ...route.pattern, detail: { ...route.pattern.detail, sourceIPAddress: [{ 'anything-but': ['cloudformation.amazonaws.com'] }] } })),
+      );
+    });
+
+    it('cover the trail, the trusted list and each detector resource', () => {
+      const sources = tamperRuleProperties().map((rule) => rule.EventPattern.detail.eventSource[0]);
+
+      expect(new Set(sources)).toEqual(new Set(['cloudtrail.amazonaws.com', 'ssm.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'sns.amazonaws.com', 'kms.amazonaws.com']));
+    });
+
+    it('target the topic without the function', () => {
+      const roleArn = resolve((synthesized.sentinel.node.findChild('TamperAlertRole') as unknown as { roleArn: string }).roleArn);
+
+      for (const rule of tamperRuleProperties()) {
+        expect(rule.Targets).toHaveLength(1);
+        expect(rule.Targets[0]).toMatchObject({
+          Arn: resolve(synthesized.sentinel.topic.topicArn),
+          RoleArn: roleArn,
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+          DeadLetterConfig: { Arn: resolve(synthesized.sentinel.deadLetterQueue.queueArn) },
+        });
+        expect(JSON.stringify(rule.Targets)).not.toContain(logicalId(synthesized.sentinel.function.node.defaultChild));
+      }
+    });
+
+    it('write a readable message from AWS-set fields', () => {
+      for (const rule of tamperRuleProperties()) {
+        const transformer = rule.Targets[0].InputTransformer;
+
+        expect(Object.values(transformer.InputPathsMap).sort()).toEqual(
+          ['$.account', '$.region', '$.detail.eventID', '$.detail.eventName', '$.detail.eventSource', '$.detail.eventTime', '$.detail.sourceIPAddress', '$.detail.userIdentity.arn'].sort(),
+        );
+        const message = JSON.parse(transformer.InputTemplate.replace(/<[\w-]+>/g, 'X'));
+        expect(message).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+        expect(message.content.title).toBe('share-sentinel tamper alert: X in account X, X');
+        expect(message.content.description).toContain('if none follows, check the function and its dead-letter queue');
+      }
+    });
+
+    it('publish through a role limited to the topic and its key', () => {
+      const role = synthesized.sentinel.node.findChild('TamperAlertRole') as { node: { defaultChild: unknown } };
+      const roleId = logicalId(role.node.defaultChild);
+      const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter((policy) =>
+        (policy.Properties.Roles as unknown[]).some((candidate) => JSON.stringify(candidate) === JSON.stringify({ Ref: roleId })),
+      );
+
+      expect(policies).toHaveLength(1);
+      expect(policies[0].Properties.PolicyDocument.Statement).toEqual([
+        { Action: 'sns:Publish', Effect: 'Allow', Resource: resolve(synthesized.sentinel.topic.topicArn) },
+        { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: resolve(synthesized.sentinel.key.keyArn) },
+      ]);
+    });
+
+    it('leave CloudFormation deployments to the function', () => {
+      for (const rule of tamperRuleProperties()) {
+        expect(rule.EventPattern.detail.sourceIPAddress).toEqual([{ 'anything-but': ['cloudformation.amazonaws.com'] }]);
       }
     });
   });
@@ -251,7 +336,16 @@ describe('ShareSentinel with default props', () => {
         POWERTOOLS_SERVICE_NAME: 'share-sentinel',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+        DETECTOR_STACK_NAME: 'Sentinel',
+        DETECTOR_RULE_NAMES: synthesized.sentinel.detector.ruleNames?.join(','),
+        DETECTOR_KEY_ARN: resolve(synthesized.sentinel.key.keyArn),
       });
+    });
+
+    it('names every rule of the detector in its environment', () => {
+      const names = [...synthesized.sentinel.rules, ...synthesized.sentinel.tamperRules].map((rule) => ruleProperties(template, rule).Name);
+
+      expect(String(functionEnvironment(template).DETECTOR_RULE_NAMES).split(',').sort()).toEqual(names.sort());
     });
 
     it('retries twice then sends to dead-letter queue', () => {
@@ -300,7 +394,7 @@ describe('ShareSentinel with default props', () => {
     it('accepts failed events from each rule', () => {
       const statements = onlyResource(template, 'AWS::SQS::QueuePolicy').Properties.PolicyDocument.Statement;
 
-      for (const rule of synthesized.sentinel.rules) {
+      for (const rule of [...synthesized.sentinel.rules, ...synthesized.sentinel.tamperRules]) {
         expect(statements).toContainEqual(
           expect.objectContaining({
             Action: 'sqs:SendMessage',
