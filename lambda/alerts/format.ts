@@ -26,6 +26,18 @@ function resourceLabel(finding: Finding): string {
   return RULES.find((rule) => rule.id === finding.ruleId)?.resourceLabel ?? finding.resource.type;
 }
 
+/** Tells whether the finding comes from a rule that watches the detector or the trail that feeds it. */
+function isTamper(finding: Finding): boolean {
+  return RULES.find((rule) => rule.id === finding.ruleId)?.category === 'tamper';
+}
+
+/** The words of an alert that differ between a sharing finding and a tamper finding. */
+function wording(finding: Finding): { grants: string; fix: string; failed: string } {
+  return isTamper(finding)
+    ? { grants: 'Change', fix: 'To restore', failed: 'attempted change to' }
+    : { grants: 'Shared with', fix: 'To revoke', failed: 'attempted share of' };
+}
+
 function untrustedGrants(finding: Finding): Grant[] {
   return finding.grants.filter((grant) => !grant.trusted);
 }
@@ -66,15 +78,14 @@ export function describeGrantee(grant: Grant): string {
  */
 function action(finding: Finding, untrustedTotal = untrustedGrants(finding).length): string {
   const untrusted = untrustedGrants(finding);
-  const verb = finding.outcome === 'failed' ? 'attempted share of' : undefined;
-  if (verb) {
-    return verb;
+  if (finding.outcome === 'failed') {
+    return wording(finding).failed;
   }
   if (finding.public) {
     return 'made public';
   }
   if (untrusted.length > 0 && untrusted.every((grant) => grant.kind === 'guard-lowered')) {
-    return 'had a safeguard lowered';
+    return isTamper(finding) ? 'tampered with' : 'had a safeguard lowered';
   }
   if (untrustedTotal === 1 && untrusted.length === 1 && untrusted[0].kind === 'account') {
     return `shared with ${untrusted[0].accountId}`;
@@ -150,7 +161,7 @@ export function emailBody(finding: Finding, untrustedTotal?: number): string {
     `${finding.severity.toUpperCase()}: ${headline(finding, `${label} ${plain(finding.resource.id, 256)}`, plain(action(finding, untrustedTotal)))} in account ${plain(finding.ownerAccountId)} (${plain(finding.region)}).`,
     '',
     `Resource:    ${label} ${plain(finding.resource.id)}${finding.resource.arn ? ` (${plain(finding.resource.arn)})` : ''}`,
-    'Shared with:',
+    `${wording(finding).grants}:`,
     ...(untrusted.length > 0 ? grantLines(untrusted, plainGrant) : ['  - no grant could be read']),
   ];
   if (trusted.length > 0) {
@@ -176,7 +187,7 @@ export function emailBody(finding: Finding, untrustedTotal?: number): string {
   const url = cloudTrailConsoleUrl(finding);
   lines.push(`Event:       ${url ?? '-'} (event id ${plain(finding.eventId)})`);
   if (finding.remediation) {
-    lines.push('', 'To revoke (review before running):', ...finding.remediation.split('\n').map((line) => `  ${line}`));
+    lines.push('', `${wording(finding).fix} (review before running):`, ...finding.remediation.split('\n').map((line) => `  ${line}`));
   }
   lines.push('', 'Sent by share-sentinel. Trusted ids are kept in the SSM parameter named in the function configuration.');
   return lines.join('\n');
@@ -188,7 +199,7 @@ export function chatbotNotification(finding: Finding, untrustedTotal?: number): 
   const label = resourceLabel(finding);
   const description = [
     `*${escapeSlackText(label)}* ${slackCode(finding.resource.id)} in account ${slackCode(finding.ownerAccountId ?? '')} (${slackCode(finding.region, 64)})`,
-    `*Shared with:* ${grantLines(untrusted, (grant) => slackCode(describeGrantee(grant))).join(', ') || 'no grant could be read'}`,
+    `*${wording(finding).grants}:* ${grantLines(untrusted, (grant) => slackCode(describeGrantee(grant))).join(', ') || 'no grant could be read'}`,
     `*By:* ${slackCode(finding.actor.arn ?? '')} from ${slackCode(finding.actor.sourceIp ?? '')}`,
     `*When:* ${slackCode(finding.eventTime, 64)} · ${slackCode(finding.eventName, 128)} ${finding.outcome}${finding.errorCode ? ` (${slackCode(finding.errorCode, 128)})` : ''}`,
     // Reasons quote principals from the event, so each is a code span where `*` or `_` cannot format.
@@ -205,7 +216,8 @@ export function chatbotNotification(finding: Finding, untrustedTotal?: number): 
     // One code span per command: Slack escaping turns line breaks into spaces, which would join the commands.
     const commands = finding.remediation.split('\n');
     commands.forEach((command, index) => {
-      const step = commands.length > 1 ? `Revoke, step ${index + 1} of ${commands.length}` : 'Revoke';
+      const verb = isTamper(finding) ? 'Restore' : 'Revoke';
+      const step = commands.length > 1 ? `${verb}, step ${index + 1} of ${commands.length}` : verb;
       nextSteps.push(`${step}: ${slackCode(command, 1500)}`);
     });
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { alertSubject, buildAlert, chatbotNotification, cloudTrailConsoleUrl, emailBody, MAX_MESSAGE_BYTES } from '../../lambda/alerts/format';
 import { escapeSlackText, slackCode } from '../../lambda/alerts/slack';
 import { evaluateRecord, type EvaluationOptions } from '../../lambda/core/evaluate';
@@ -262,6 +264,36 @@ describe('chatbotNotification', () => {
     const notification = chatbotNotification(fixtureFinding('snapshot-shared-with-account', { trustedListUnavailable: true }));
 
     expect((notification.content as { description: string }).description).toContain('*The trusted list could not be read*');
+  });
+});
+
+describe('tamper alerts', () => {
+  function stopLogging(errorCode?: string): Finding {
+    const record = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'cloudtrail', 'stop-logging-name.json'), 'utf8')) as CloudTrailRecord;
+    return findingOf(errorCode === undefined ? record : { ...record, errorCode });
+  }
+
+  test('subject reads as tampering', () => {
+    expect(alertSubject(stopLogging())).toMatch(/^\[critical\] CloudTrail trail \S+ tampered with in \d{12}$/);
+  });
+
+  test('e-mail lists the change and the restore command', () => {
+    const lines = emailBody(stopLogging()).split('\n');
+
+    expect(lines).toContain('Change:');
+    expect(lines).not.toContain('Shared with:');
+    expect(lines).toContain('To restore (review before running):');
+  });
+
+  test('failed call reads as attempted change', () => {
+    expect(alertSubject(stopLogging('AccessDenied'))).toMatch(/^\[medium\] attempted change to CloudTrail trail /);
+  });
+
+  test('chatbot labels change and restore step', () => {
+    const notification = chatbotNotification(stopLogging()) as { content: { description: string; nextSteps: string[] } };
+
+    expect(notification.content.description).toContain('*Change:* ');
+    expect(notification.content.nextSteps[0]).toMatch(/^Restore: /);
   });
 });
 
