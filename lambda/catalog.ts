@@ -48,8 +48,18 @@ import { addQueuePermission } from './rules/sqs/add-permission';
 import { createQueue } from './rules/sqs/create-queue';
 import { setQueueAttributes } from './rules/sqs/set-queue-attributes';
 import { modifyDocumentPermission } from './rules/ssm/modify-document-permission';
+import { trustedListChange } from './rules/ssm/trusted-list-change';
+import { detectorEventRuleChanged } from './rules/detector/event-rules';
+import { detectorFunctionChanged } from './rules/detector/function';
+import { detectorKeyChanged } from './rules/detector/key';
+import { detectorTopicChanged } from './rules/detector/topic';
 
 export const RULES: readonly RuleDefinition[] = [
+  // The rules about the detector's own resources come first, before the sharing rules that read the same calls.
+  detectorEventRuleChanged,
+  detectorFunctionChanged,
+  detectorTopicChanged,
+  detectorKeyChanged,
   modifyImageAttribute,
   modifySnapshotAttribute,
   modifyDbSnapshotAttribute,
@@ -87,6 +97,7 @@ export const RULES: readonly RuleDefinition[] = [
   accountPublicAccessBlock,
   createResourceShare,
   associateResourceShare,
+  trustedListChange,
   modifyDocumentPermission,
   modifyVpcEndpointServicePermissions,
   modifyFpgaImageAttribute,

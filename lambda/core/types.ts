@@ -97,7 +97,7 @@ export interface GuardLoweredGrant extends GrantBase {
   /** The guard and how it changed, such as `BlockPublicPolicy=false`. */
   setting: string;
   /** Severity of the change: `high` unless the rule sets another (a stopped trail is `critical`). */
-  severity?: 'critical' | 'high' | 'medium';
+  severity?: Severity;
 }
 
 export type Grant =
@@ -167,4 +167,15 @@ export interface Finding {
   omittedGrants?: number;
   /** Set when the trusted list could not be loaded, so every external grant was treated as untrusted. */
   trustedListUnavailable?: boolean;
+  /**
+   * The entries a change to the trusted-list parameter added and removed, read from the parameter
+   * history, or in `unreadable` the reason they could not be read. Absent on every other finding.
+   */
+  trustedListChange?: {
+    fromVersion?: number;
+    toVersion: number;
+    added: { id: string; label?: string }[];
+    removed: { id: string; label?: string }[];
+    unreadable?: string;
+  };
 }

@@ -3,6 +3,7 @@ import { applyTrust } from '../../lambda/core/evaluate';
 import { emptyTrustedList } from '../../lambda/core/trusted-list';
 import type { GrantSpec } from '../../lambda/core/types';
 import {
+  DETECTOR,
   evaluate,
   evaluateFixture,
   findingOf,
@@ -52,7 +53,7 @@ describe('fixtures', () => {
     expect(Object.keys(record)).toEqual(expect.arrayContaining(expectedFields));
     expect(record.eventSource).toBe(`${service}.amazonaws.com`);
     expect(record.eventType).toBe('AwsApiCall');
-    expect(evaluate(record).status).not.toBe('not-watched');
+    expect(evaluate(record, { detector: DETECTOR }).status).not.toBe('not-watched');
   });
 });
 
