@@ -4,6 +4,7 @@
  * to publish fails the invocation, so that EventBridge retries and then dead-letters the event.
  */
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { publishFinding } from './alerts/publish';
 import { readConfig, type HandlerConfig } from './config';
@@ -11,6 +12,8 @@ import { evaluateRecord } from './core/evaluate';
 import { isObject, str } from './core/read';
 import { bound } from './core/text';
 import { logger } from './logger';
+import { trustedListChange, versionWritten } from './rules/ssm/trusted-list-change';
+import { applyTrustedListChange, readTrustedListChange } from './trusted-list-history';
 import { TrustedListSource } from './trusted-source';
 
 export class UnsupportedEventError extends Error {
@@ -27,6 +30,8 @@ export interface HandlerResult {
 export interface HandlerDependencies {
   env?: NodeJS.ProcessEnv;
   sns?: SNSClient;
+  /** Client for the trusted list's parameter history. */
+  ssm?: SSMClient;
   trustedSource?: (config: HandlerConfig) => TrustedListSource;
 }
 
@@ -34,7 +39,7 @@ type CloudTrailEvent = EventBridgeEvent<string, unknown>;
 
 /** Builds a handler. Configuration is read on the first invocation, so a bad value fails that invocation with its name. */
 export function createHandler(dependencies: HandlerDependencies = {}): (event: CloudTrailEvent, context?: Context) => Promise<HandlerResult> {
-  let state: { config: HandlerConfig; sns: SNSClient; trustedSource: TrustedListSource } | undefined;
+  let state: { config: HandlerConfig; sns: SNSClient; ssm: SSMClient; trustedSource: TrustedListSource } | undefined;
 
   const initialise = (): NonNullable<typeof state> => {
     if (!state) {
@@ -42,6 +47,7 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
       state = {
         config,
         sns: dependencies.sns ?? new SNSClient({}),
+        ssm: dependencies.ssm ?? new SSMClient({ maxAttempts: 2 }),
         trustedSource: dependencies.trustedSource?.(config) ?? new TrustedListSource(config.trustedAccountsParameter, config.trustedAccountsMaxAgeSeconds),
       };
     }
@@ -49,7 +55,7 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
   };
 
   return async (event, context) => {
-    const { config, sns, trustedSource } = initialise();
+    const { config, sns, ssm, trustedSource } = initialise();
     if (context) {
       logger.addContext(context);
     }
@@ -83,8 +89,18 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
         return { findingCount: 0 };
       }
 
-      const { finding, rule, error } = evaluation;
+      const { rule, error } = evaluation;
+      let { finding } = evaluation;
       logger.appendKeys({ resourceId: finding.resource.id, ruleId: rule.id });
+      const version = versionWritten(record);
+      if (rule.id === trustedListChange.id && finding.eventName === 'PutParameter' && version !== undefined) {
+        // CloudTrail hides the value written, so the entries added and removed come from the parameter history.
+        const change = await readTrustedListChange(ssm, config.trustedAccountsParameter, version);
+        if (change.unreadable !== undefined) {
+          logger.warn('trusted list change could not be read', { version, reason: change.unreadable });
+        }
+        finding = applyTrustedListChange(finding, change);
+      }
       if (error) {
         logger.error('rule failed on this record', { error });
       }

@@ -32,6 +32,7 @@ import { trustedIdKind, TRUSTED_ID_FORMATS } from '../lambda/core/trusted-list';
 import { LAMBDA_EXTERNAL_MODULES } from './bundling';
 import { RULES } from '../lambda/catalog';
 import type { DetectorResources, RuleDefinition } from '../lambda/core/rule';
+import { ShareSentinelCentralBus } from './central-bus';
 import { buildEventRoutes } from './event-pattern';
 
 export const DEFAULT_TRUSTED_ACCOUNTS_PARAMETER = '/share-sentinel/trusted-accounts';
@@ -96,6 +97,23 @@ export interface ShareSentinelProps {
    * @default false
    */
   readonly createTrail?: boolean;
+
+  /**
+   * The AWS Organizations id whose member accounts forward their events to this detector, such as
+   * `o-a1b2c3d4e5`. Creates a central event bus whose policy admits only that organization, with
+   * the detector's rules on it as on the default bus. Member accounts run the forwarding template
+   * (ShareSentinelMemberForwarderStack), rolled out with a StackSet.
+   * @default - no central bus: only this account's events are read
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Trust every active account of the caller's organization, and the organization itself, read
+   * through Organizations ListAccounts. The stack must be deployed in the management account or
+   * in a delegated administrator account for Organizations.
+   * @default false
+   */
+  readonly trustOrganization?: boolean;
 
   /**
    * Retention of the function's log group.
@@ -174,6 +192,8 @@ export class ShareSentinel extends Construct {
   /** The names of the detector's own resources, as the rules about them watch them. */
   readonly detector: DetectorResources;
   readonly trail?: cloudtrail.Trail;
+  /** The bus that receives the organization's forwarded events, when `organizationId` is set. */
+  readonly centralBus?: ShareSentinelCentralBus;
 
   constructor(scope: Construct, id: string, props: ShareSentinelProps = {}) {
     super(scope, id);
@@ -243,6 +263,7 @@ export class ShareSentinel extends Construct {
         TRUSTED_ACCOUNTS_MAX_AGE: String((props.trustedAccountsMaxAge ?? Duration.minutes(5)).toSeconds()),
         ALERT_ON_FAILED_CALLS: String(props.alertOnFailedCalls ?? true),
         ALERT_ON_UNRESTRICTED_SERVICES: String(props.alertOnUnrestrictedServices ?? false),
+        TRUST_ORGANIZATION: String(props.trustOrganization ?? false),
         POWERTOOLS_SERVICE_NAME: 'share-sentinel',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -261,8 +282,11 @@ export class ShareSentinel extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
     });
-    this.grantFunctionAccess(parameterName);
+    this.grantFunctionAccess(parameterName, props.trustOrganization ?? false);
 
+    if (props.organizationId !== undefined) {
+      this.centralBus = new ShareSentinelCentralBus(this, 'CentralBus', { organizationId: props.organizationId });
+    }
     // The rules are generated from the rule catalog: those that invoke the function, then the tamper
     // rules that alert without it.
     ({ rules: this.rules, tamperRules: this.tamperRules, detector: this.detector } = this.addRules(parameterName));
@@ -276,6 +300,12 @@ export class ShareSentinel extends Construct {
     new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'SNS topic that receives share-sentinel alerts' });
     new CfnOutput(this, 'TrustedAccountsParameterName', { value: parameterName, description: 'SSM parameter holding the trusted list' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Events the detector could not handle' });
+    if (this.centralBus !== undefined) {
+      new CfnOutput(this, 'CentralEventBusArn', {
+        value: this.centralBus.bus.eventBusArn,
+        description: 'Event bus that member accounts forward to: the CentralEventBusArn parameter of the member template',
+      });
+    }
     new CfnOutput(this, 'DetectorResources', {
       value: Stack.of(this).toJsonString(this.detector),
       description: 'Names of the detector resources, for share-sentinel scan --detector',
@@ -303,8 +333,17 @@ export class ShareSentinel extends Construct {
     });
     // The routes' names depend only on which rules have filters, not on the names they filter on.
     const named = buildEventRoutes(RULES, detectorWith(['placeholder']));
-    const tamperNamed = named.filter((route) => route.rules.some((rule) => rule.category === 'tamper'));
-    const ruleNames = [...named.map((route) => this.ruleName(route.name)), ...tamperNamed.map((route) => this.ruleName(`alert-${route.name}`))];
+    // The direct alerts get every filter of the tamper rules, including those whose calls the sharing rules route to the function.
+    const tamperRules = RULES.filter((rule) => rule.category === 'tamper');
+    const tamperNamed = buildEventRoutes(tamperRules, detectorWith(['placeholder']));
+    // The organization's forwarded events arrive on the central bus. Rules about the detector's own
+    // resources stay on the default bus, because those resources live in this account and region.
+    const organizationRoutes = this.centralBus === undefined ? [] : buildEventRoutes(RULES);
+    const ruleNames = [
+      ...named.map((route) => this.ruleName(route.name)),
+      ...tamperNamed.map((route) => this.ruleName(`alert-${route.name}`)),
+      ...organizationRoutes.map((route) => this.ruleName(`org-${route.name}`)),
+    ];
     const detector = detectorWith(ruleNames);
     const routes = buildEventRoutes(RULES, detector);
 
@@ -324,6 +363,23 @@ export class ShareSentinel extends Construct {
       return rule;
     });
 
+    for (const route of organizationRoutes) {
+      const rule = new events.Rule(this, `OrganizationRule-${route.name}`, {
+        ruleName: this.ruleName(`org-${route.name}`),
+        eventBus: this.centralBus?.bus,
+        description: `share-sentinel, organization: ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
+        eventPattern: route.pattern as unknown as events.EventPattern,
+      });
+      rule.addTarget(
+        new targets.LambdaFunction(this.function, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      );
+      rules.push(rule);
+    }
+
     // The direct alerts publish through a role of their own, which may publish to the topic and nothing else.
     const role = new iam.Role(this, 'TamperAlertRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
@@ -335,32 +391,30 @@ export class ShareSentinel extends Construct {
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'kms:GenerateDataKey* names the GenerateDataKey family on the one alert key; no resource wildcard is granted.',
     });
-    const tamperRules = routes
-      .filter((route) => route.rules.some((rule) => rule.category === 'tamper'))
-      .map((route) => {
-        const rule = new events.Rule(this, `TamperAlert-${route.name}`, {
-          ruleName: this.ruleName(`alert-${route.name}`),
-          description: `share-sentinel: alerts without the function on ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
-          // A change made by a CloudFormation deployment is judged by the function, which names the stack.
-          eventPattern: { ...route.pattern, detail: { ...route.pattern.detail, sourceIPAddress: [{ 'anything-but': [CLOUDFORMATION] }] } } as unknown as events.EventPattern,
-        });
-        rule.addTarget(
-          new targets.SnsTopic(this.topic, {
-            message: tamperAlertMessage(route.rules),
-            authorizeUsingRole: true,
-            role,
-            deadLetterQueue: this.deadLetterQueue,
-            retryAttempts: 8,
-            maxEventAge: Duration.hours(24),
-          }),
-        );
-        return rule;
+    const tamperAlertRules = buildEventRoutes(tamperRules, detector).map((route) => {
+      const rule = new events.Rule(this, `TamperAlert-${route.name}`, {
+        ruleName: this.ruleName(`alert-${route.name}`),
+        description: `share-sentinel: alerts without the function on ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
+        // A change made by a CloudFormation deployment is judged by the function, which names the stack.
+        eventPattern: { ...route.pattern, detail: { ...route.pattern.detail, sourceIPAddress: [{ 'anything-but': [CLOUDFORMATION] }] } } as unknown as events.EventPattern,
       });
+      rule.addTarget(
+        new targets.SnsTopic(this.topic, {
+          message: tamperAlertMessage(route.rules),
+          authorizeUsingRole: true,
+          role,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      );
+      return rule;
+    });
 
     this.function.addEnvironment('DETECTOR_STACK_NAME', stackName);
     this.function.addEnvironment('DETECTOR_RULE_NAMES', ruleNames.join(','));
     this.function.addEnvironment('DETECTOR_KEY_ARN', this.key.keyArn);
-    return { rules, tamperRules, detector };
+    return { rules, tamperRules: tamperAlertRules, detector };
   }
 
   /**
@@ -379,13 +433,25 @@ export class ShareSentinel extends Construct {
   }
 
   /** Exactly what the function needs: read its one parameter, publish to its one topic, use the topic's key. */
-  private grantFunctionAccess(parameterName: string): void {
+  private grantFunctionAccess(parameterName: string, trustOrganization: boolean): void {
     const parameterArn = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${parameterName.replace(/^\//, '')}`;
-    this.function.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadTrustedList', actions: ['ssm:GetParameter'], resources: [parameterArn] }));
+    // The history gives the entries a change to the trusted list added and removed.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'ReadTrustedList', actions: ['ssm:GetParameter', 'ssm:GetParameterHistory'], resources: [parameterArn] }),
+    );
     this.function.addToRolePolicy(new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'EncryptAlerts', actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: [this.key.keyArn] }),
     );
+    if (trustOrganization) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ sid: 'ReadOrganization', actions: ['organizations:ListAccounts', 'organizations:DescribeOrganization'], resources: ['*'] }),
+      );
+      Validations.of(this.function).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'Organizations ListAccounts and DescribeOrganization support no resource-level permissions, so their resource must be *.',
+      });
+    }
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',

@@ -2,7 +2,9 @@
  * The handler against a local moto_server: a real SSM parameter, a real SNS topic, and an SQS queue
  * subscribed to it that receives the alert. Every client talks to 127.0.0.1 only.
  */
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient, type ParameterType } from '@aws-sdk/client-ssm';
@@ -10,10 +12,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { alertSubject } from '../../lambda/alerts/format';
 import { evaluateRecord } from '../../lambda/core/evaluate';
 import { emptyTrustedList, parseTrustedList } from '../../lambda/core/trusted-list';
-import type { Finding } from '../../lambda/core/types';
+import type { CloudTrailRecord, Finding } from '../../lambda/core/types';
 import { createHandler, type HandlerResult } from '../../lambda/handler';
 import { TrustedListSource } from '../../lambda/trusted-source';
-import { loadEvent, OUTSIDER, OWNER, PARTNER, type CloudTrailEvent, type HandlerEventName } from '../fixtures/handler/events';
+import { loadEvent, OUTSIDER, OWNER, PARTNER, wrapRecord, type CloudTrailEvent, type HandlerEventName } from '../fixtures/handler/events';
 import { parseFinding } from '../fixtures/handler/messages';
 import { emulatorEnv, freePort, startMoto, type MotoServer } from '../support/moto';
 
@@ -385,5 +387,65 @@ describe('trusted list unreadable', () => {
     expect(third).toEqual({ findingCount: 1 });
     expect(finding.trustedListUnavailable).toBeUndefined();
     expect(finding.grants.map((grant) => grant.trusted)).toEqual([false, true]);
+  });
+});
+
+describe('trusted-list audit', () => {
+  /** Builds the PutParameter record of one version of the parameter, as CloudTrail logs it. */
+  function putParameterEvent(parameter: string, version: number): CloudTrailEvent {
+    const record = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'ssm', 'trusted-list-put-by-user.json'), 'utf8')) as CloudTrailRecord;
+    record.requestParameters = { ...(record.requestParameters as object), name: parameter };
+    record.responseElements = { version, tier: 'Standard' };
+    return wrapRecord(record);
+  }
+
+  function auditHandler(topic: AlertTopic, parameter: string): (event: CloudTrailEvent) => Promise<HandlerResult> {
+    return createHandler({
+      env: { ...emulatorEnv(moto.endpoint), ALERT_TOPIC_ARN: topic.topicArn, TRUSTED_ACCOUNTS_PARAMETER: parameter },
+      sns: new SNSClient({ endpoint: moto.endpoint, maxAttempts: 1 }),
+      ssm: new SSMClient({ endpoint: moto.endpoint, maxAttempts: 1 }),
+      trustedSource: (config) =>
+        new TrustedListSource(config.trustedAccountsParameter, 0, new SSMProvider({ awsSdkV3Client: new SSMClient({ endpoint: moto.endpoint, maxAttempts: 1 }) })),
+    });
+  }
+
+  test('alert names the account added', async () => {
+    const topic = await createAlertTopic();
+    const parameter = `/share-sentinel/${uniqueName('audit')}`;
+    await putTrustedList(parameter, PARTNER, 'StringList');
+    await ssm.send(new PutParameterCommand({ Name: parameter, Value: `${PARTNER},${OUTSIDER}`, Type: 'StringList', Overwrite: true }));
+
+    const result = await auditHandler(topic, parameter)(putParameterEvent(parameter, 2));
+    const { finding } = await receiveOneAlert(topic);
+
+    expect(result).toEqual({ findingCount: 1 });
+    expect(finding.severity).toBe('high');
+    expect(finding.trustedListChange).toEqual({ fromVersion: 1, toVersion: 2, added: [{ id: OUTSIDER }], removed: [] });
+    expect(finding.actor.arn).toEqual(expect.stringContaining('arn:aws:'));
+  });
+
+  test('removal only alerts low', async () => {
+    const topic = await createAlertTopic();
+    const parameter = `/share-sentinel/${uniqueName('audit')}`;
+    await putTrustedList(parameter, `${PARTNER},${OUTSIDER}`, 'StringList');
+    await ssm.send(new PutParameterCommand({ Name: parameter, Value: PARTNER, Type: 'StringList', Overwrite: true }));
+
+    await auditHandler(topic, parameter)(putParameterEvent(parameter, 2));
+    const { finding } = await receiveOneAlert(topic);
+
+    expect(finding.severity).toBe('low');
+    expect(finding.trustedListChange).toEqual({ fromVersion: 1, toVersion: 2, added: [], removed: [{ id: OUTSIDER }] });
+  });
+
+  test('missing version says the change is unreadable', async () => {
+    const topic = await createAlertTopic();
+    const parameter = `/share-sentinel/${uniqueName('audit')}`;
+    await putTrustedList(parameter, PARTNER, 'StringList');
+
+    await auditHandler(topic, parameter)(putParameterEvent(parameter, 7));
+    const { finding } = await receiveOneAlert(topic);
+
+    expect(finding.severity).toBe('high');
+    expect(finding.trustedListChange?.unreadable).toEqual(expect.any(String));
   });
 });

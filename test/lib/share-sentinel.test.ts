@@ -204,7 +204,10 @@ describe('ShareSentinel with default props', () => {
     }
 
     it('route every tamper route of the catalog', () => {
-      const expected = buildEventRoutes(RULES, synthesized.sentinel.detector).filter((route) => route.rules.some((rule) => rule.category === 'tamper'));
+      const expected = buildEventRoutes(
+        RULES.filter((rule) => rule.category === 'tamper'),
+        synthesized.sentinel.detector,
+      );
 
       expect(tamperRuleProperties().map((rule) => rule.EventPattern)).toEqual(
         expected.map((route) => resolve({ ...route.pattern, detail: { ...route.pattern.detail, sourceIPAddress: [{ 'anything-but': ['cloudformation.amazonaws.com'] }] } })),
@@ -290,7 +293,7 @@ describe('ShareSentinel with default props', () => {
         },
         {
           Sid: 'ReadTrustedList',
-          Action: 'ssm:GetParameter',
+          Action: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
           Effect: 'Allow',
           Resource: {
             'Fn::Join': [
