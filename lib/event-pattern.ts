@@ -87,7 +87,7 @@ export function buildEventRoutes(rules: readonly RuleDefinition[] = RULES, detec
       filtered.push({ pattern: filterPattern(rule, filter), rules: [rule], name: filters.length === 1 ? rule.id : `${rule.id}-${index + 1}` });
     });
   }
-  const grouped = [...bySource.entries()].map(([eventSource, sourceRules]) => ({
+  const grouped: EventRoute[] = [...bySource.entries()].map(([eventSource, sourceRules]) => ({
     pattern: patternFor(
       eventSource,
       sourceRules.flatMap((rule) => rule.eventNames),
@@ -96,7 +96,14 @@ export function buildEventRoutes(rules: readonly RuleDefinition[] = RULES, detec
     rules: sourceRules,
     name: eventBridgeSource(eventSource).replace(/^aws\./, ''),
   }));
-  return [...grouped, ...filtered].sort((a, b) => a.pattern.detail.eventSource[0].localeCompare(b.pattern.detail.eventSource[0]) || a.name.localeCompare(b.name));
+  // A filter whose event names its source's pattern already routes would deliver those events twice.
+  // It is kept only when no such pattern is among the rules, as for the tamper rules on their own.
+  const needed = filtered.filter((route) => {
+    const sourcePattern = grouped.find((candidate) => candidate.pattern.detail.eventSource[0] === route.pattern.detail.eventSource[0]);
+    const routedNames = new Set((sourcePattern?.pattern.detail.eventName ?? []).map((name) => JSON.stringify(name)));
+    return !route.pattern.detail.eventName.every((name) => routedNames.has(JSON.stringify(name)));
+  });
+  return [...grouped, ...needed].sort((a, b) => a.pattern.detail.eventSource[0].localeCompare(b.pattern.detail.eventSource[0]) || a.name.localeCompare(b.name));
 }
 
 /** The patterns of {@link buildEventRoutes}, for callers that need no more. */
