@@ -8,6 +8,8 @@ import { formatTableLine } from './table';
 import { scanPaths, type ScanStats } from './scanner';
 import { SCAN_USAGE, UsageError } from './usage';
 import { describeFsError } from './inputs';
+import { parseDetectorResources } from './detector-file';
+import type { DetectorResources } from '../../lambda/core/rule';
 
 /** The folder of bundled sample logs, scanned when no path is given. */
 export const SAMPLES_FOLDER = path.resolve(__dirname, '..', '..', 'samples');
@@ -55,6 +57,23 @@ async function loadTrustedList(values: { trusted?: string[]; 'trusted-file'?: st
   return list;
 }
 
+async function loadDetector(file: string | undefined): Promise<DetectorResources | undefined> {
+  if (file === undefined) {
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --detector ${JSON.stringify(file)}: ${describeFsError(error)}`);
+  }
+  try {
+    return parseDetectorResources(text);
+  } catch (error) {
+    throw new UsageError(`invalid --detector ${JSON.stringify(file)}: ${(error as Error).message}`);
+  }
+}
+
 function parseExitCode(value: string | undefined): number | undefined {
   if (value === undefined) {
     return undefined;
@@ -94,6 +113,7 @@ export async function runScan(args: string[], io: CommandIo): Promise<number> {
     options: {
       trusted: { type: 'string', multiple: true },
       'trusted-file': { type: 'string' },
+      detector: { type: 'string' },
       format: { type: 'string' },
       'skip-failed': { type: 'boolean', default: false },
       'unrestricted-services': { type: 'boolean', default: false },
@@ -113,6 +133,7 @@ export async function runScan(args: string[], io: CommandIo): Promise<number> {
   }
   const exitCodeOnFindings = parseExitCode(values['exit-code']);
   const trustedList = await loadTrustedList(values, io);
+  const detector = await loadDetector(values.detector);
   const showProgress = values['no-progress'] ? false : (values.progress ?? (Boolean(io.stderr.isTTY) && Boolean(io.stdout.isTTY)));
   const colour = format === 'table' && Boolean(io.stdout.isTTY) && process.env.NO_COLOR === undefined;
   const paths = positionals.length > 0 ? positionals : [SAMPLES_FOLDER];
@@ -130,6 +151,7 @@ export async function runScan(args: string[], io: CommandIo): Promise<number> {
       trustedList,
       alertOnFailedCalls: !values['skip-failed'],
       alertOnUnrestrictedServices: values['unrestricted-services'],
+      detector,
     },
     onFinding(finding: Finding) {
       clearProgress();

@@ -183,6 +183,54 @@ describe('--trusted-file', () => {
   });
 });
 
+describe('--detector', () => {
+  const detectorFixture = (): CloudTrailRecord => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'events', 'detector-disable-rule.json'), 'utf8')) as CloudTrailRecord;
+
+  it('reports a disabled detector rule', async () => {
+    const log = writeLog('log.json', [detectorFixture()]);
+    const detector = writeText('detector.json', JSON.stringify({ stackName: 'ShareSentinel', ruleNames: ['ShareSentinel-ec2', 'ShareSentinel-alert-kms'] }));
+
+    const { code, findings } = await scanJson(['--detector', detector, log]);
+
+    expect(code).toBe(0);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'critical', eventName: 'DisableRule' });
+  });
+
+  it('leaves the call alone without the option', async () => {
+    const log = writeLog('log.json', [detectorFixture()]);
+
+    const { findings } = await scanJson([log]);
+
+    expect(findings).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', '{', 'not JSON'],
+    ['an array', '[]', 'not a JSON object'],
+    ['an unknown key', '{"stack": "ShareSentinel"}', 'unknown key "stack"'],
+    ['a number for a name', '{"functionName": 7}', 'invalid functionName'],
+    ['rule names as a string', '{"ruleNames": "ShareSentinel-ec2"}', 'invalid ruleNames'],
+    ['no resource', '{}', 'no resource named'],
+  ])('rejects a file with %s', async (_case, text, message) => {
+    const detector = writeText('detector.json', text);
+
+    const { code, stderr } = await runMain(['scan', '--detector', detector, writeLog('log.json', [])]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`invalid --detector ${JSON.stringify(detector)}: ${message}`);
+  });
+
+  it('rejects a missing file', async () => {
+    const missing = path.join(folder, 'absent.json');
+
+    const { code, stderr } = await runMain(['scan', '--detector', missing]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`cannot read --detector ${JSON.stringify(missing)}`);
+  });
+});
+
 describe('--format json', () => {
   it('prints documented form per line', async () => {
     const log = writeLog('log.json', [everydayCall('read-1'), snapshotShare('share-1'), publicImage('image-1'), everydayCall('read-2', 2)]);
