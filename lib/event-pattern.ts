@@ -110,3 +110,14 @@ export function buildEventRoutes(rules: readonly RuleDefinition[] = RULES, detec
 export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES, detector?: DetectorResources): CloudTrailPattern[] {
   return buildEventRoutes(rules, detector).map((route) => route.pattern);
 }
+
+/** The `sourceIPAddress` of calls that CloudFormation makes during a stack deployment. */
+export const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
+
+/**
+ * Returns the pattern of a rule that sends a tamper event straight to the alert topic: the route's
+ * pattern without calls that a CloudFormation deployment made, which the function judges instead.
+ */
+export function tamperAlertPattern(pattern: CloudTrailPattern): CloudTrailPattern {
+  return { ...pattern, detail: { ...pattern.detail, sourceIPAddress: [{ 'anything-but': [CLOUDFORMATION_SOURCE] }] } };
+}

@@ -33,7 +33,7 @@ import { LAMBDA_EXTERNAL_MODULES } from './bundling';
 import { RULES } from '../lambda/catalog';
 import type { DetectorResources, RuleDefinition } from '../lambda/core/rule';
 import { ShareSentinelCentralBus } from './central-bus';
-import { buildEventRoutes } from './event-pattern';
+import { buildEventRoutes, tamperAlertPattern } from './event-pattern';
 
 export const DEFAULT_TRUSTED_ACCOUNTS_PARAMETER = '/share-sentinel/trusted-accounts';
 
@@ -121,9 +121,6 @@ export interface ShareSentinelProps {
    */
   readonly logRetention?: logs.RetentionDays;
 }
-
-/** The `sourceIPAddress` of calls that CloudFormation makes during a stack deployment. */
-const CLOUDFORMATION = 'cloudformation.amazonaws.com';
 
 /**
  * Builds the message of a tamper alert sent without the function: an AWS Chatbot custom
@@ -396,7 +393,7 @@ export class ShareSentinel extends Construct {
         ruleName: this.ruleName(`alert-${route.name}`),
         description: `share-sentinel: alerts without the function on ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
         // A change made by a CloudFormation deployment is judged by the function, which names the stack.
-        eventPattern: { ...route.pattern, detail: { ...route.pattern.detail, sourceIPAddress: [{ 'anything-but': [CLOUDFORMATION] }] } } as unknown as events.EventPattern,
+        eventPattern: tamperAlertPattern(route.pattern) as unknown as events.EventPattern,
       });
       rule.addTarget(
         new targets.SnsTopic(this.topic, {

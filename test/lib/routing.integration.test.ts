@@ -7,11 +7,11 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { DescribeRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, DescribeRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { findRule, RULES } from '../../lambda/catalog';
 import type { CloudTrailRecord } from '../../lambda/core/types';
-import { buildEventPatterns } from '../../lib/event-pattern';
+import { buildEventPatterns, CLOUDFORMATION_SOURCE, tamperAlertPattern } from '../../lib/event-pattern';
 import type { MotoServer } from '../support/moto';
 import { DETECTOR } from '../support/fixtures';
 import { startMoto } from '../support/moto';
@@ -107,6 +107,12 @@ const NOT_ROUTED: Record<string, string> = {
 
 /** The patterns under test, with the detector's resources named as the fixtures name them. */
 const PATTERNS = buildEventPatterns(RULES, DETECTOR);
+
+/** The patterns of the rules that send tamper events straight to the alert topic. */
+const TAMPER_PATTERNS = buildEventPatterns(
+  RULES.filter((rule) => rule.category === 'tamper'),
+  DETECTOR,
+).map(tamperAlertPattern);
 
 function ruleName(index: number): string {
   return `share-sentinel-${PATTERNS[index].source[0].replace(/^aws\./, '')}-${index}`;
@@ -276,7 +282,9 @@ function everydayName(event: BusEvent): string {
 let moto: MotoServer;
 let eventBridge: EventBridgeClient;
 let sqs: SQSClient;
-let queueUrl: string;
+let defaultQueueUrl: string;
+/** The bus and queue of the tamper alert patterns, kept apart from the function's patterns. */
+let tamperTarget: { busName: string; queueUrl: string; marker: BusEvent };
 
 /** Builds a routed event that ends a batch, so that checking "nothing else arrived" needs no waiting for silence. */
 function endMarker(): BusEvent {
@@ -284,13 +292,14 @@ function endMarker(): BusEvent {
   return cloudTrailEvent('aws.s3', record);
 }
 
-async function putEvents(events: BusEvent[]): Promise<string[]> {
+async function putEvents(events: BusEvent[], busName = 'default'): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < events.length; index += PUT_EVENTS_BATCH) {
     const entries: PutEventsRequestEntry[] = events.slice(index, index + PUT_EVENTS_BATCH).map((event) => ({
       Source: event.source,
       DetailType: event.detailType,
       Detail: JSON.stringify(event.detail),
+      EventBusName: busName,
     }));
     const response = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
     if ((response.FailedEntryCount ?? 0) > 0) {
@@ -313,9 +322,10 @@ interface Delivery {
  * moto 5.2.1 delivers to the targets while it handles PutEvents, so every event put before the
  * marker is on the queue when the marker is.
  */
-async function deliver(events: BusEvent[]): Promise<Delivery> {
-  const sentIds = await putEvents(events);
-  const [markerId] = await putEvents([endMarker()]);
+async function deliver(events: BusEvent[], target: { busName: string; queueUrl: string; marker: BusEvent } = { busName: 'default', queueUrl: '', marker: endMarker() }): Promise<Delivery> {
+  const queueUrl = target.queueUrl === '' ? defaultQueueUrl : target.queueUrl;
+  const sentIds = await putEvents(events, target.busName);
+  const [markerId] = await putEvents([target.marker], target.busName);
   const received: string[] = [];
   const maxReceives = Math.ceil((events.length + 1) / RECEIVE_BATCH) + SPARE_RECEIVES;
 
@@ -356,14 +366,26 @@ beforeAll(async () => {
   if (!created.QueueUrl) {
     throw new Error('the emulator returned no queue URL');
   }
-  queueUrl = created.QueueUrl;
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  defaultQueueUrl = created.QueueUrl;
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: defaultQueueUrl, AttributeNames: ['QueueArn'] }));
 
   for (const [index, pattern] of PATTERNS.entries()) {
     const name = ruleName(index);
     await eventBridge.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern), State: 'ENABLED' }));
     await eventBridge.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }] }));
   }
+
+  const tamperBus = 'share-sentinel-tamper';
+  await eventBridge.send(new CreateEventBusCommand({ Name: tamperBus }));
+  const tamperQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'share-sentinel-tamper-routing' }));
+  const tamperQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: tamperQueue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  for (const [index, pattern] of TAMPER_PATTERNS.entries()) {
+    const name = `share-sentinel-alert-${index}`;
+    await eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: tamperBus, EventPattern: JSON.stringify(pattern), State: 'ENABLED' }));
+    await eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: tamperBus, Targets: [{ Id: 'queue', Arn: tamperQueueArn }] }));
+  }
+  const stopLogging = apiCall('cloudtrail.amazonaws.com', 'StopLogging', { name: 'end-marker-trail' });
+  tamperTarget = { busName: tamperBus, queueUrl: tamperQueue.QueueUrl ?? '', marker: cloudTrailEvent('aws.cloudtrail', stopLogging) };
 }, 60_000);
 
 afterAll(async () => {
@@ -416,6 +438,33 @@ describe('sharing fixtures', () => {
 
     // THEN putting it on the bus delivered it to the queue once, unless its pattern leaves it out on purpose
     expect(timesDelivered(delivery, index)).toBe(NOT_ROUTED[file] === undefined ? 1 : 0);
+  });
+});
+
+describe('tamper alert patterns', () => {
+  const loaded = FIXTURE_FILES.map((file) => ({ file, event: loadFixtureEvent(path.join(FIXTURE_ROOT, file)) }));
+  let delivery: Delivery;
+
+  beforeAll(async () => {
+    delivery = await deliver(
+      loaded.map((fixture) => fixture.event),
+      tamperTarget,
+    );
+  }, 180_000);
+
+  it.each(loaded.map((fixture, index) => [fixture.file, fixture.event, index] as const))('route %s only when a tamper rule reads it', (file, event, index) => {
+    const rule = findRule(event.detail, { detector: DETECTOR });
+    const byCloudFormation = event.detail.sourceIPAddress === CLOUDFORMATION_SOURCE;
+    const expected = rule?.category === 'tamper' && !byCloudFormation && NOT_ROUTED[file] === undefined ? 1 : 0;
+
+    expect(timesDelivered(delivery, index)).toBe(expected);
+  });
+
+  it('reach the topic for every tamper rule', () => {
+    const routed = loaded.filter((_fixture, index) => timesDelivered(delivery, index) === 1);
+    const ids = new Set(routed.map((fixture) => findRule(fixture.event.detail, { detector: DETECTOR })?.id));
+
+    expect([...ids].sort()).toEqual(RULES.filter((rule) => rule.category === 'tamper').map((rule) => rule.id).sort());
   });
 });
 
