@@ -22,7 +22,9 @@ import { GetFunctionCommand, GetPolicyCommand, LambdaClient, ListFunctionsComman
 import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { buildEventPatterns, type CloudTrailPattern } from '../../lib/event-pattern';
+import { RULES } from '../../lambda/catalog';
+import type { DetectorResources } from '../../lambda/core/rule';
+import { buildEventPatterns, tamperAlertPattern, type CloudTrailPattern } from '../../lib/event-pattern';
 import { emulatorEnv, freePort, type MotoServer } from '../support/moto';
 import { startMoto } from '../support/moto';
 
@@ -185,16 +187,68 @@ async function deployedQueueArn(): Promise<string> {
   }
 }
 
+/** The rules that send tamper events straight to the topic are named STACK-alert-…; the others invoke the function. */
+function isTamperAlertRule(rule: Rule): boolean {
+  return rule.Name?.startsWith(`${STACK_NAME}-alert-`) === true;
+}
+
+/** The deployed detector's resources, read back from the function's settings as the function reads them. */
+async function deployedDetector(): Promise<DetectorResources> {
+  const configuration = await deployedFunction();
+  const variables = configuration.Environment?.Variables ?? {};
+  const keyArn = variables.DETECTOR_KEY_ARN ?? '';
+  return {
+    stackName: variables.DETECTOR_STACK_NAME,
+    ruleNames: (variables.DETECTOR_RULE_NAMES ?? '').split(','),
+    functionName: configuration.FunctionName,
+    topicArn: await deployedTopicArn(),
+    keyId: keyArn.split('/').at(-1),
+    keyArn,
+    trustedListParameter: '/share-sentinel/trusted-accounts',
+  };
+}
+
+function sortedPatterns(patterns: CloudTrailPattern[]): CloudTrailPattern[] {
+  return [...patterns].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
 describe('deployed stack', () => {
   it('has one rule per generated pattern', async () => {
-    const rules = await deployedRules();
-    const patterns = rules
-      .map((rule) => JSON.parse(rule.EventPattern ?? '{}') as CloudTrailPattern)
-      .sort((a, b) => a.source[0].localeCompare(b.source[0]));
+    const rules = (await deployedRules()).filter((rule) => !isTamperAlertRule(rule));
+    const patterns = rules.map((rule) => JSON.parse(rule.EventPattern ?? '{}') as CloudTrailPattern);
 
-    expect(patterns).toEqual(buildEventPatterns());
+    expect(sortedPatterns(patterns)).toEqual(sortedPatterns(buildEventPatterns(RULES, await deployedDetector())));
     for (const rule of rules) {
       expect(rule.State).toBe('ENABLED');
+    }
+  });
+
+  it('has one tamper alert rule per tamper pattern', async () => {
+    const rules = (await deployedRules()).filter(isTamperAlertRule);
+    const patterns = rules.map((rule) => JSON.parse(rule.EventPattern ?? '{}') as CloudTrailPattern);
+    const tamperRules = RULES.filter((rule) => rule.category === 'tamper');
+
+    expect(sortedPatterns(patterns)).toEqual(sortedPatterns(buildEventPatterns(tamperRules, await deployedDetector()).map(tamperAlertPattern)));
+  });
+
+  it('names every deployed rule in the function settings', async () => {
+    const names = (await deployedRules()).map((rule) => rule.Name ?? '');
+
+    expect([...((await deployedDetector()).ruleNames ?? [])].sort()).toEqual(names.sort());
+  });
+
+  it('sends tamper alert rules to the topic', async () => {
+    const topicArn = await deployedTopicArn();
+    const client = new EventBridgeClient(clientConfig());
+
+    try {
+      for (const rule of (await deployedRules()).filter(isTamperAlertRule)) {
+        const { Targets: targets } = await client.send(new ListTargetsByRuleCommand({ Rule: rule.Name }));
+        expect(targets).toEqual([expect.objectContaining({ Arn: topicArn, RoleArn: expect.stringContaining(':role/') })]);
+        expect(targets?.[0].InputTransformer?.InputTemplate).toContain('share-sentinel tamper alert');
+      }
+    } finally {
+      client.destroy();
     }
   });
 
@@ -204,7 +258,7 @@ describe('deployed stack', () => {
     const client = new EventBridgeClient(clientConfig());
 
     try {
-      for (const rule of await deployedRules()) {
+      for (const rule of (await deployedRules()).filter((candidate) => !isTamperAlertRule(candidate))) {
         const { Targets: targets } = await client.send(new ListTargetsByRuleCommand({ Rule: rule.Name }));
         expect(targets).toEqual([
           expect.objectContaining({
@@ -226,7 +280,7 @@ describe('deployed stack', () => {
     try {
       const { Policy: policy } = await client.send(new GetPolicyCommand({ FunctionName: configuration.FunctionName }));
       const statements = (JSON.parse(policy ?? '{}') as { Statement: { Principal: unknown; Action: string; Condition?: { ArnLike?: Record<string, string> } }[] }).Statement;
-      const ruleArns = (await deployedRules()).map((rule) => rule.Arn);
+      const ruleArns = (await deployedRules()).filter((rule) => !isTamperAlertRule(rule)).map((rule) => rule.Arn);
 
       expect(statements).toHaveLength(ruleArns.length);
       for (const statement of statements) {
@@ -286,9 +340,13 @@ describe('deployed stack', () => {
       TRUSTED_ACCOUNTS_MAX_AGE: '300',
       ALERT_ON_FAILED_CALLS: 'false',
       ALERT_ON_UNRESTRICTED_SERVICES: 'false',
+      TRUST_ORGANIZATION: 'false',
       POWERTOOLS_SERVICE_NAME: 'share-sentinel',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
+      DETECTOR_STACK_NAME: STACK_NAME,
+      DETECTOR_RULE_NAMES: expect.stringContaining(`${STACK_NAME}-alert-`),
+      DETECTOR_KEY_ARN: expect.stringMatching(/^arn:aws:kms:us-east-1:\d{12}:key\//),
     });
   });
 
