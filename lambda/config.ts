@@ -15,6 +15,8 @@ export interface HandlerConfig {
   trustedAccountsMaxAgeSeconds: number;
   alertOnFailedCalls: boolean;
   alertOnUnrestrictedServices: boolean;
+  /** Trust every active account of the caller's organization, read through Organizations. */
+  trustOrganization: boolean;
   /** The detector's own resources, so that the rules about them know what to watch. */
   detector: DetectorResources;
 }
@@ -107,6 +109,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig 
     trustedAccountsMaxAgeSeconds: maxAgeSeconds,
     alertOnFailedCalls: booleanVariable(env, 'ALERT_ON_FAILED_CALLS', true),
     alertOnUnrestrictedServices: booleanVariable(env, 'ALERT_ON_UNRESTRICTED_SERVICES', false),
+    trustOrganization: booleanVariable(env, 'TRUST_ORGANIZATION', false),
     detector: readDetector(env, alertTopicArn, trustedAccountsParameter),
   };
 }

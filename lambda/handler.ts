@@ -12,6 +12,7 @@ import { evaluateRecord } from './core/evaluate';
 import { isObject, str } from './core/read';
 import { bound } from './core/text';
 import { logger } from './logger';
+import { OrganizationSource, withOrganization } from './organization-source';
 import { trustedListChange, versionWritten } from './rules/ssm/trusted-list-change';
 import { applyTrustedListChange, readTrustedListChange } from './trusted-list-history';
 import { TrustedListSource } from './trusted-source';
@@ -33,13 +34,15 @@ export interface HandlerDependencies {
   /** Client for the trusted list's parameter history. */
   ssm?: SSMClient;
   trustedSource?: (config: HandlerConfig) => TrustedListSource;
+  /** Source of the organization's accounts, used when the configuration trusts the organization. */
+  organizationSource?: (config: HandlerConfig) => OrganizationSource;
 }
 
 type CloudTrailEvent = EventBridgeEvent<string, unknown>;
 
 /** Builds a handler. Configuration is read on the first invocation, so a bad value fails that invocation with its name. */
 export function createHandler(dependencies: HandlerDependencies = {}): (event: CloudTrailEvent, context?: Context) => Promise<HandlerResult> {
-  let state: { config: HandlerConfig; sns: SNSClient; ssm: SSMClient; trustedSource: TrustedListSource } | undefined;
+  let state: { config: HandlerConfig; sns: SNSClient; ssm: SSMClient; trustedSource: TrustedListSource; organizationSource?: OrganizationSource } | undefined;
 
   const initialise = (): NonNullable<typeof state> => {
     if (!state) {
@@ -49,13 +52,16 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
         sns: dependencies.sns ?? new SNSClient({}),
         ssm: dependencies.ssm ?? new SSMClient({ maxAttempts: 2 }),
         trustedSource: dependencies.trustedSource?.(config) ?? new TrustedListSource(config.trustedAccountsParameter, config.trustedAccountsMaxAgeSeconds),
+        organizationSource: config.trustOrganization
+          ? (dependencies.organizationSource?.(config) ?? new OrganizationSource({ maxAgeSeconds: config.trustedAccountsMaxAgeSeconds }))
+          : undefined,
       };
     }
     return state;
   };
 
   return async (event, context) => {
-    const { config, sns, ssm, trustedSource } = initialise();
+    const { config, sns, ssm, trustedSource, organizationSource } = initialise();
     if (context) {
       logger.addContext(context);
     }
@@ -70,11 +76,14 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
         throw new UnsupportedEventError(`event ${bound(str(event, 'id') ?? 'without id', 128)} has no CloudTrail record in "detail"`);
       }
 
-      const trusted = await trustedSource.load();
+      const [trusted, organization] = await Promise.all([trustedSource.load(), organizationSource?.load()]);
+      // An organization that cannot be read is handled like an unreadable trusted list: the last
+      // good copy is used, and with none every grant to a member account alerts.
+      const trustedList = organization === undefined ? trusted.list : withOrganization(trusted.list, organization);
 
       const evaluation = evaluateRecord(record, {
-        trustedList: trusted.list,
-        trustedListUnavailable: trusted.status === 'unavailable',
+        trustedList,
+        trustedListUnavailable: trusted.status === 'unavailable' || organization?.status === 'unavailable',
         alertOnFailedCalls: config.alertOnFailedCalls,
         alertOnUnrestrictedServices: config.alertOnUnrestrictedServices,
         envelopeAccount: str(event, 'account'),

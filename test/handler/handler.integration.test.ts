@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient, type ParameterType } from '@aws-sdk/client-ssm';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -14,6 +15,7 @@ import { evaluateRecord } from '../../lambda/core/evaluate';
 import { emptyTrustedList, parseTrustedList } from '../../lambda/core/trusted-list';
 import type { CloudTrailRecord, Finding } from '../../lambda/core/types';
 import { createHandler, type HandlerResult } from '../../lambda/handler';
+import { OrganizationSource } from '../../lambda/organization-source';
 import { TrustedListSource } from '../../lambda/trusted-source';
 import { loadEvent, OUTSIDER, OWNER, PARTNER, wrapRecord, type CloudTrailEvent, type HandlerEventName } from '../fixtures/handler/events';
 import { parseFinding } from '../fixtures/handler/messages';
@@ -447,5 +449,84 @@ describe('trusted-list audit', () => {
 
     expect(finding.severity).toBe('high');
     expect(finding.trustedListChange?.unreadable).toEqual(expect.any(String));
+  });
+});
+
+describe('trusting the organization', () => {
+  /** Builds an Organizations client that calls moto as `accountId`, which moto reads from a request header. */
+  function organizationsAs(accountId: string, endpoint = moto.endpoint): OrganizationsClient {
+    const client = new OrganizationsClient({ endpoint, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = accountId;
+        return next(args);
+      },
+      { step: 'build', name: 'motoAccountId' },
+    );
+    return client;
+  }
+
+  /** Builds the snapshot share of the handler fixtures with another grantee. */
+  function snapshotSharedWith(accountId: string): CloudTrailEvent {
+    const event = loadEvent('snapshot-shared-with-account');
+    event.detail.requestParameters = { ...(event.detail.requestParameters as object), createVolumePermission: { add: { items: [{ userId: accountId }] } } };
+    return event;
+  }
+
+  function organizationHandler(topic: AlertTopic, parameter: string, organizations: OrganizationsClient): (event: CloudTrailEvent) => Promise<HandlerResult> {
+    return createHandler({
+      env: { ...emulatorEnv(moto.endpoint), ALERT_TOPIC_ARN: topic.topicArn, TRUSTED_ACCOUNTS_PARAMETER: parameter, TRUST_ORGANIZATION: 'true' },
+      sns: new SNSClient({ endpoint: moto.endpoint, maxAttempts: 1 }),
+      trustedSource: (config) =>
+        new TrustedListSource(config.trustedAccountsParameter, 300, new SSMProvider({ awsSdkV3Client: new SSMClient({ endpoint: moto.endpoint, maxAttempts: 1 }) })),
+      organizationSource: (config) => new OrganizationSource({ maxAgeSeconds: config.trustedAccountsMaxAgeSeconds, client: organizations }),
+    });
+  }
+
+  let memberId: string;
+
+  beforeAll(async () => {
+    const management = organizationsAs(OWNER);
+    await management.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const { CreateAccountStatus } = await management.send(new CreateAccountCommand({ AccountName: 'workloads-prod', Email: 'workloads-prod@example.com' }));
+    memberId = CreateAccountStatus?.AccountId ?? '';
+    management.destroy();
+  });
+
+  test('share with member account stays quiet', async () => {
+    const topic = await createAlertTopic();
+    const parameter = `/share-sentinel/${uniqueName('organization')}`;
+    await putTrustedList(parameter, PARTNER, 'StringList');
+
+    const result = await organizationHandler(topic, parameter, organizationsAs(OWNER))(snapshotSharedWith(memberId));
+
+    expect(memberId).toMatch(/^\d{12}$/);
+    expect(result).toEqual({ findingCount: 0 });
+  });
+
+  test('share outside the organization still alerts', async () => {
+    const topic = await createAlertTopic();
+    const parameter = `/share-sentinel/${uniqueName('organization')}`;
+    await putTrustedList(parameter, PARTNER, 'StringList');
+
+    await organizationHandler(topic, parameter, organizationsAs(OWNER))(snapshotSharedWith(OUTSIDER));
+    const { finding } = await receiveOneAlert(topic);
+
+    expect(finding.grants).toContainEqual(expect.objectContaining({ kind: 'account', accountId: OUTSIDER, trusted: false }));
+    expect(finding.trustedListUnavailable).toBeUndefined();
+  });
+
+  test('unreadable organization alerts as for an unreadable list', async () => {
+    const topic = await createAlertTopic();
+    const parameter = `/share-sentinel/${uniqueName('organization')}`;
+    await putTrustedList(parameter, PARTNER, 'StringList');
+    const closedPort = `http://127.0.0.1:${await freePort()}`;
+
+    const result = await organizationHandler(topic, parameter, organizationsAs(OWNER, closedPort))(snapshotSharedWith(memberId));
+    const { finding } = await receiveOneAlert(topic);
+
+    expect(result).toEqual({ findingCount: 1 });
+    expect(finding.trustedListUnavailable).toBe(true);
+    expect(finding.grants).toContainEqual(expect.objectContaining({ kind: 'account', accountId: memberId, trusted: false }));
   });
 });

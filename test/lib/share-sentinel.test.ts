@@ -336,6 +336,7 @@ describe('ShareSentinel with default props', () => {
         TRUSTED_ACCOUNTS_MAX_AGE: '300',
         ALERT_ON_FAILED_CALLS: 'true',
         ALERT_ON_UNRESTRICTED_SERVICES: 'false',
+        TRUST_ORGANIZATION: 'false',
         POWERTOOLS_SERVICE_NAME: 'share-sentinel',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
