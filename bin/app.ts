@@ -54,6 +54,8 @@ export function propsFromContext(app: App): ShareSentinelProps {
     alertOnFailedCalls: flag(app, 'alertOnFailedCalls'),
     alertOnUnrestrictedServices: flag(app, 'alertOnUnrestrictedServices'),
     createTrail: flag(app, 'createTrail'),
+    organizationId: text(app, 'organizationId'),
+    trustOrganization: flag(app, 'trustOrganization'),
   };
 }
 
@@ -122,6 +124,8 @@ export const CONTEXT_KEYS = [
   'alertOnUnrestrictedServices',
   'createTrail',
   'extraRegions',
+  'organizationId',
+  'trustOrganization',
   'stackName',
 ];
 
@@ -130,7 +134,7 @@ function warnAboutContext(app: App, stack: ShareSentinelStack, props: ShareSenti
   const known = new Map(CONTEXT_KEYS.map((key) => [key.toLowerCase(), key]));
   for (const key of Object.keys(app.node.getAllContext())) {
     const meant = known.get(key.toLowerCase());
-    const looksLikeOurs = /^(alert|slack|trusted|extra|create|stack)/i.test(key);
+    const looksLikeOurs = /^(alert|slack|trust|extra|create|stack|organi[sz]ation)/i.test(key);
     if ((meant !== undefined && meant !== key) || (meant === undefined && looksLikeOurs)) {
       Annotations.of(stack).addWarning(`context key ${JSON.stringify(key)} is not read by this app${meant ? `; did you mean ${meant}?` : ''} Known keys: ${CONTEXT_KEYS.join(', ')}.`);
     }

@@ -1,12 +1,16 @@
 /** Dispatches `share-sentinel <command>` and turns usage errors into exit status 2. */
 import type { CommandIo } from './scan-command';
-import { MAIN_USAGE, SCAN_USAGE, TRUSTED_USAGE, UsageError } from './usage';
+import { MAIN_USAGE, MEMBER_TEMPLATE_USAGE, SCAN_USAGE, TRUSTED_USAGE, UsageError } from './usage';
 
 // Each command is loaded when it runs: `trusted` brings in the AWS SDK, which would add about
 // 0.4 s to every `scan` start.
 const COMMANDS: Record<string, { run: (args: string[], io: CommandIo) => Promise<number>; usage: string }> = {
   scan: { run: (args, io) => (require('./scan-command') as typeof import('./scan-command')).runScan(args, io), usage: SCAN_USAGE },
   trusted: { run: (args, io) => (require('./trusted-command') as typeof import('./trusted-command')).runTrusted(args, io), usage: TRUSTED_USAGE },
+  'member-template': {
+    run: (args, io) => (require('./member-template-command') as typeof import('./member-template-command')).runMemberTemplate(args, io),
+    usage: MEMBER_TEMPLATE_USAGE,
+  },
 };
 
 export async function main(args: string[], io: CommandIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -12,6 +12,8 @@ Commands:
   scan [PATH ...]   Scan CloudTrail log files for resources shared outside the trusted list.
   trusted SUBCOMMAND
                     List, check, add or remove ids in the trusted list's SSM parameter.
+  member-template --central-bus-arn ARN
+                    Write the template that member accounts run to forward to the central bus.
   help [COMMAND]    Show help for a command.
 
 Run "share-sentinel help scan" for the options of a command.
@@ -92,4 +94,20 @@ this write may have replaced that change, so it prints a warning.
 Exit status: 0 on success (check: the id is trusted); 1 when check finds the id not trusted,
 when AWS returns an error, when an edit is rejected, or when another writer changed the parameter
 at the same time; 2 on bad usage, such as an invalid id.
+`;
+
+export const MEMBER_TEMPLATE_USAGE = `Usage: share-sentinel member-template --central-bus-arn ARN [--output FILE]
+
+Writes the CloudFormation template that each member account and region of an organization runs
+to forward its sharing calls to the central event bus of the ShareSentinel stack (its
+CentralEventBusArn output). The template needs no CDK bootstrap, so a service-managed StackSet
+can deploy it to every account. It is written as minified JSON, which "aws cloudformation
+create-stack-set --template-body" accepts up to 51,200 bytes of.
+
+Options:
+  --central-bus-arn ARN  The central event bus, the default of the CentralEventBusArn parameter.
+  -o, --output FILE      Where to write the template (default: share-sentinel-member-forwarder.json).
+  -h, --help             Show this help.
+
+Exit status: 0 when the template was written, 2 on bad usage.
 `;

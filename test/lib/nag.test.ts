@@ -92,6 +92,16 @@ describe('AwsSolutions checks', () => {
     expect(report.violations).toEqual([]);
   });
 
+  it('pass app across an organization', () => {
+    const app = appWithContext({ organizationId: 'o-a1b2c3d4e5', trustOrganization: 'true' });
+
+    expect(() => app.synth()).not.toThrow();
+
+    const report = awsSolutionsReport(app);
+    expect(report.conclusion).toBe('success');
+    expect(report.violations).toEqual([]);
+  });
+
   it('acknowledge findings only with reasons', () => {
     const app = appWithContext({ slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD', createTrail: 'true' });
     app.synth();

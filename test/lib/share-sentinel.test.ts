@@ -756,6 +756,8 @@ describe('propsFromContext', () => {
       alertOnFailedCalls: 'false',
       alertOnUnrestrictedServices: 'true',
       createTrail: 'true',
+      organizationId: 'o-a1b2c3d4e5',
+      trustOrganization: 'true',
     });
 
     // WHEN the props are read
@@ -771,6 +773,8 @@ describe('propsFromContext', () => {
       alertOnFailedCalls: false,
       alertOnUnrestrictedServices: true,
       createTrail: true,
+      organizationId: 'o-a1b2c3d4e5',
+      trustOrganization: true,
     });
     expect(trustedAccountsMaxAge?.toSeconds()).toBe(120);
   });
@@ -867,5 +871,91 @@ describe('buildApp', () => {
 
   it('fails on alertOnFailedCalls=maybe', () => {
     expect(() => buildApp(newApp({ context: { alertOnFailedCalls: 'maybe' } }))).toThrow('alertOnFailedCalls="maybe"');
+  });
+});
+
+describe('ShareSentinel across an organization', () => {
+  let synthesized: Synthesized;
+  let template: Template;
+  let resolve: (value: unknown) => unknown;
+
+  beforeAll(() => {
+    synthesized = synthesize({ organizationId: 'o-a1b2c3d4e5', trustOrganization: true });
+    template = synthesized.template;
+    resolve = (value) => synthesized.stack.resolve(value);
+  });
+
+  function organizationRules(): Record<string, any>[] {
+    const busName = resolve(synthesized.sentinel.centralBus?.bus.eventBusName);
+    return resourcesOfType(template, 'AWS::Events::Rule')
+      .map((rule) => rule.Properties)
+      .filter((properties) => JSON.stringify(properties.EventBusName) === JSON.stringify(busName));
+  }
+
+  it('admits only the organization to the central bus', () => {
+    const policy = onlyResource(template, 'AWS::Events::EventBusPolicy').Properties;
+
+    expect(policy.Statement).toEqual({
+      Sid: 'cdk-OrganizationPutEvents',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: resolve(synthesized.sentinel.centralBus?.bus.eventBusArn),
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    });
+  });
+
+  it('routes every pattern on the central bus to the function', () => {
+    const rules = organizationRules();
+
+    expect(rules.map((rule) => rule.EventPattern)).toEqual(buildEventRoutes(RULES).map((route) => route.pattern));
+    for (const rule of rules) {
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({
+          Arn: resolve(synthesized.sentinel.function.functionArn),
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+          DeadLetterConfig: { Arn: resolve(synthesized.sentinel.deadLetterQueue.queueArn) },
+        }),
+      ]);
+    }
+  });
+
+  it('names the central bus rules in the function settings', () => {
+    const names = organizationRules().map((rule) => rule.Name as string);
+
+    expect(names.length).toBeGreaterThan(0);
+    expect(String(functionEnvironment(template).DETECTOR_RULE_NAMES).split(',')).toEqual(expect.arrayContaining(names));
+  });
+
+  it('outputs the central bus ARN', () => {
+    const output = template.findOutputs(logicalId(synthesized.sentinel.node.findChild('CentralEventBusArn')));
+
+    expect(Object.values(output).map((value) => value.Value)).toEqual([resolve(synthesized.sentinel.centralBus?.bus.eventBusArn)]);
+  });
+
+  it('lets the function read the organization', () => {
+    const statements = resourcesOfType(template, 'AWS::IAM::Policy').flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+
+    expect(statements).toContainEqual({
+      Sid: 'ReadOrganization',
+      Effect: 'Allow',
+      Action: ['organizations:ListAccounts', 'organizations:DescribeOrganization'],
+      Resource: '*',
+    });
+    expect(functionEnvironment(template).TRUST_ORGANIZATION).toBe('true');
+  });
+
+  it('fails on an invalid organization id', () => {
+    expect(() => synthesize({ organizationId: 'org-123' })).toThrow('invalid organizationId "org-123"');
+  });
+});
+
+describe('ShareSentinel without an organization', () => {
+  it('grants no Organizations access', () => {
+    const { template } = synthesize();
+    const statements = resourcesOfType(template, 'AWS::IAM::Policy').flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+
+    expect(JSON.stringify(statements)).not.toContain('organizations:');
+    expect(resourcesOfType(template, 'AWS::Events::EventBus')).toEqual([]);
   });
 });
