@@ -100,6 +100,29 @@ describe('configuration', () => {
   });
 });
 
+describe('events forwarded from a member account', () => {
+  /** The snapshot share as the central bus receives it from member account PARTNER in ap-southeast-2. */
+  function memberEvent(): CloudTrailEvent {
+    const event = loadEvent('snapshot-shared-with-account');
+    const record = { ...event.detail, awsRegion: 'ap-southeast-2', recipientAccountId: PARTNER, userIdentity: { ...(event.detail.userIdentity as object), accountId: PARTNER, arn: `arn:aws:iam::${PARTNER}:user/ops` } };
+    return { ...event, account: PARTNER, region: 'ap-southeast-2', detail: record };
+  }
+
+  test('alert names the member account and region', async () => {
+    await handlerWith()(memberEvent());
+    const finding = parseFinding(parseAlertMessage(publishedInput().Message ?? '').default);
+
+    expect(publishedInput().Subject).toBe(`[high] EBS snapshot snap-0f1e2d3c4b5a69788 shared with ${OUTSIDER} in ${PARTNER}`);
+    expect(finding).toMatchObject({ ownerAccountId: PARTNER, region: 'ap-southeast-2' });
+  });
+
+  test('remediation targets the member region', async () => {
+    await handlerWith()(memberEvent());
+
+    expect(parseFinding(parseAlertMessage(publishedInput().Message ?? '').default).remediation).toContain('--region ap-southeast-2');
+  });
+});
+
 describe('publishing', () => {
   test('sharing event: one JSON-structured publish', async () => {
     const result = await handlerWith()(loadEvent('snapshot-shared-with-account'));
