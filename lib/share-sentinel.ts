@@ -249,9 +249,11 @@ export class ShareSentinel extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Sized from BENCHMARKS.md: peak RSS was about 126 MB after 2,000 events (half of 256 MB), and a
-      // first invocation with SDK retries stays near 5.5 s, so 15 s leaves twice that.
+      // first invocation with SDK retries stays near 5.5 s, so 15 s leaves twice that. Reading the
+      // organization pages through ListAccounts 20 accounts at a time, so it gets a minute.
+      // NOTE: the minute is an estimate for a few thousand accounts; it was not measured.
       memorySize: 256,
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(props.trustOrganization ? 60 : 15),
       logGroup,
       description: 'share-sentinel: alerts on resources shared outside the trusted list',
       environment: {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
@@ -6,6 +8,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConfigurationError } from '../../lambda/config';
 import { createHandler, UnsupportedEventError } from '../../lambda/handler';
 import { logger } from '../../lambda/logger';
+import type { CloudTrailRecord } from '../../lambda/core/types';
 import { TrustedListSource } from '../../lambda/trusted-source';
 import { loadEvent, OUTSIDER, OWNER, PARTNER, wrapRecord, type CloudTrailEvent } from '../fixtures/handler/events';
 import { parseAlertMessage, parseFinding } from '../fixtures/handler/messages';
@@ -398,6 +401,17 @@ describe('logging', () => {
       findingCount: 0,
       outcome: 'trusted',
     });
+  });
+
+  test('CloudFormation change to the detector: says who made it', async () => {
+    const record = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'lambda', 'detector-update-function-code-cloudformation.json'), 'utf8')) as CloudTrailRecord;
+    const functionName = String((record.requestParameters as { functionName: string }).functionName).split(':').at(-1);
+
+    const result = await handlerWith({ AWS_LAMBDA_FUNCTION_NAME: functionName, DETECTOR_STACK_NAME: 'ShareSentinel' })(wrapRecord(record));
+
+    expect(result).toEqual({ findingCount: 0 });
+    expect(snsMock).not.toHaveReceivedCommand(PublishCommand);
+    expect(entry('tamper call trusted')).toMatchObject({ ruleId: 'detector-function-changed', findingCount: 0, madeBy: ['CloudFormation deployment of stack ShareSentinel'] });
   });
 
   test('policy never logged at info level', async () => {

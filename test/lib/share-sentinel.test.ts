@@ -945,6 +945,10 @@ describe('ShareSentinel across an organization', () => {
     expect(functionEnvironment(template).TRUST_ORGANIZATION).toBe('true');
   });
 
+  it('gives the function a minute to read the organization', () => {
+    expect(onlyResource(template, 'AWS::Lambda::Function').Properties.Timeout).toBe(60);
+  });
+
   it('fails on an invalid organization id', () => {
     expect(() => synthesize({ organizationId: 'org-123' })).toThrow('invalid organizationId "org-123"');
   });
