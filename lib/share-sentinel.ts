@@ -33,7 +33,7 @@ import { LAMBDA_EXTERNAL_MODULES } from './bundling';
 import { RULES } from '../lambda/catalog';
 import type { DetectorResources, RuleDefinition } from '../lambda/core/rule';
 import { ShareSentinelCentralBus } from './central-bus';
-import { buildEventRoutes, tamperAlertPattern } from './event-pattern';
+import { buildEventRoutes, tamperAlertPattern, type EventRoute } from './event-pattern';
 
 export const DEFAULT_TRUSTED_ACCOUNTS_PARAMETER = '/share-sentinel/trusted-accounts';
 
@@ -346,10 +346,11 @@ export class ShareSentinel extends Construct {
     const detector = detectorWith(ruleNames);
     const routes = buildEventRoutes(RULES, detector);
 
-    const rules = routes.map((route) => {
-      const rule = new events.Rule(this, `Rule-${route.name}`, {
-        ruleName: this.ruleName(route.name),
-        description: `share-sentinel: ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
+    const functionRule = (id: string, name: string, route: EventRoute, eventBus?: events.IEventBus): events.Rule => {
+      const rule = new events.Rule(this, id, {
+        ruleName: this.ruleName(name),
+        eventBus,
+        description: `share-sentinel${eventBus ? ', organization' : ''}: ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
         eventPattern: route.pattern as unknown as events.EventPattern,
       });
       rule.addTarget(
@@ -360,24 +361,11 @@ export class ShareSentinel extends Construct {
         }),
       );
       return rule;
-    });
-
-    for (const route of organizationRoutes) {
-      const rule = new events.Rule(this, `OrganizationRule-${route.name}`, {
-        ruleName: this.ruleName(`org-${route.name}`),
-        eventBus: this.centralBus?.bus,
-        description: `share-sentinel, organization: ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
-        eventPattern: route.pattern as unknown as events.EventPattern,
-      });
-      rule.addTarget(
-        new targets.LambdaFunction(this.function, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(24),
-        }),
-      );
-      rules.push(rule);
-    }
+    };
+    const rules = [
+      ...routes.map((route) => functionRule(`Rule-${route.name}`, route.name, route)),
+      ...organizationRoutes.map((route) => functionRule(`OrganizationRule-${route.name}`, `org-${route.name}`, route, this.centralBus?.bus)),
+    ];
 
     // The direct alerts publish through a role of their own, which may publish to the topic and nothing else.
     const role = new iam.Role(this, 'TamperAlertRole', {
