@@ -62,10 +62,12 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
     }
     detector.stackName = stackName;
   }
-  const ruleNames = env.DETECTOR_RULE_NAMES?.split(',').map((name) => name.trim()).filter((name) => name !== '') ?? [];
+  // The stack passes the names without their common prefix, to stay within Lambda's 4 KB of variables.
+  const prefix = env.DETECTOR_RULE_PREFIX?.trim() ?? '';
+  const ruleNames = env.DETECTOR_RULE_NAMES?.split(',').map((name) => name.trim()).filter((name) => name !== '').map((name) => `${prefix}${name}`) ?? [];
   const badRule = ruleNames.find((name) => !RULE_NAME.test(name));
   if (badRule !== undefined) {
-    throw new ConfigurationError(`environment variable DETECTOR_RULE_NAMES is invalid: ${JSON.stringify(badRule.slice(0, 200))} is not an EventBridge rule name; expected comma-separated rule names`);
+    throw new ConfigurationError(`environment variable DETECTOR_RULE_NAMES is invalid: ${JSON.stringify(badRule.slice(0, 200))} is not an EventBridge rule name; expected comma-separated rule names that, after DETECTOR_RULE_PREFIX, have at most 64 letters, digits, dots, dashes or underscores`);
   }
   if (ruleNames.length > 0) {
     detector.ruleNames = ruleNames;

@@ -296,19 +296,17 @@ export class ShareSentinel extends Construct {
       this.trail = this.createTrail();
     }
 
-    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'SNS topic that receives share-sentinel alerts' });
-    new CfnOutput(this, 'TrustedAccountsParameterName', { value: parameterName, description: 'SSM parameter holding the trusted list' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Events the detector could not handle' });
+    // Outputs keep their plain names as keys, so that `describe-stacks --query` can name them.
+    const output = (id: string, value: string, description: string): void => {
+      new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
+    };
+    output('AlertTopicArn', this.topic.topicArn, 'SNS topic that receives share-sentinel alerts');
+    output('TrustedAccountsParameterName', parameterName, 'SSM parameter holding the trusted list');
+    output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Events the detector could not handle');
     if (this.centralBus !== undefined) {
-      new CfnOutput(this, 'CentralEventBusArn', {
-        value: this.centralBus.bus.eventBusArn,
-        description: 'Event bus that member accounts forward to: the CentralEventBusArn parameter of the member template',
-      });
+      output('CentralEventBusArn', this.centralBus.bus.eventBusArn, 'Event bus that member accounts forward to: the CentralEventBusArn parameter of the member template');
     }
-    new CfnOutput(this, 'DetectorResources', {
-      value: Stack.of(this).toJsonString(this.detector),
-      description: 'Names of the detector resources, for share-sentinel scan --detector',
-    });
+    output('DetectorResources', Stack.of(this).toJsonString(this.detector), 'Names of the detector resources, for share-sentinel scan --detector');
   }
 
   /**
@@ -338,17 +336,19 @@ export class ShareSentinel extends Construct {
     // The organization's forwarded events arrive on the central bus. Rules about the detector's own
     // resources stay on the default bus, because those resources live in this account and region.
     const organizationRoutes = this.centralBus === undefined ? [] : buildEventRoutes(RULES);
-    const ruleNames = [
-      ...named.map((route) => this.ruleName(route.name)),
-      ...tamperNamed.map((route) => this.ruleName(`alert-${route.name}`)),
-      ...organizationRoutes.map((route) => this.ruleName(`org-${route.name}`)),
+    const suffixes = [
+      ...named.map((route) => route.name),
+      ...tamperNamed.map((route) => `alert-${route.name}`),
+      ...organizationRoutes.map((route) => `org-${route.name}`),
     ];
+    const prefix = this.rulePrefix(suffixes);
+    const ruleNames = suffixes.map((suffix) => `${prefix}${suffix}`);
     const detector = detectorWith(ruleNames);
     const routes = buildEventRoutes(RULES, detector);
 
     const functionRule = (id: string, name: string, route: EventRoute, eventBus?: events.IEventBus): events.Rule => {
       const rule = new events.Rule(this, id, {
-        ruleName: this.ruleName(name),
+        ruleName: `${prefix}${name}`,
         eventBus,
         description: `share-sentinel${eventBus ? ', organization' : ''}: ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
         eventPattern: route.pattern as unknown as events.EventPattern,
@@ -380,7 +380,7 @@ export class ShareSentinel extends Construct {
     });
     const tamperAlertRules = buildEventRoutes(tamperRules, detector).map((route) => {
       const rule = new events.Rule(this, `TamperAlert-${route.name}`, {
-        ruleName: this.ruleName(`alert-${route.name}`),
+        ruleName: `${prefix}alert-${route.name}`,
         description: `share-sentinel: alerts without the function on ${route.rules.map((catalogRule) => catalogRule.title).join('; ')}`.slice(0, 512),
         // A change made by a CloudFormation deployment is judged by the function, which names the stack.
         eventPattern: tamperAlertPattern(route.pattern) as unknown as events.EventPattern,
@@ -399,24 +399,26 @@ export class ShareSentinel extends Construct {
     });
 
     this.function.addEnvironment('DETECTOR_STACK_NAME', stackName);
-    this.function.addEnvironment('DETECTOR_RULE_NAMES', ruleNames.join(','));
+    // Lambda allows 4 KB of environment variables in all, so the names go without their common prefix.
+    this.function.addEnvironment('DETECTOR_RULE_PREFIX', prefix);
+    this.function.addEnvironment('DETECTOR_RULE_NAMES', suffixes.join(','));
     this.function.addEnvironment('DETECTOR_KEY_ARN', this.key.keyArn);
     return { rules, tamperRules: tamperAlertRules, detector };
   }
 
   /**
-   * Names a rule of this detector: the stack name, then the suffix, within EventBridge's 64
-   * characters. A stack name too long to fit is cut and followed by a hash of the whole, so that
-   * names stay unique.
+   * Returns the prefix of every rule name of this detector: the stack name and a dash, or, when the
+   * longest name would pass EventBridge's 64 characters, the stack name cut short and followed by a
+   * hash of the whole, so that names stay unique.
    */
-  private ruleName(suffix: string): string {
+  private rulePrefix(suffixes: string[]): string {
     const base = Stack.of(this).stackName;
-    const name = `${base}-${suffix}`;
-    if (name.length <= 64) {
-      return name;
+    const longest = Math.max(...suffixes.map((suffix) => suffix.length));
+    if (base.length + 1 + longest <= 64) {
+      return `${base}-`;
     }
     const hash = createHash('sha256').update(base).digest('hex').slice(0, 8);
-    return `${base.slice(0, 64 - suffix.length - hash.length - 2)}-${hash}-${suffix}`;
+    return `${base.slice(0, Math.max(64 - longest - hash.length - 2, 1))}-${hash}-`;
   }
 
   /** Exactly what the function needs: read its one parameter, publish to its one topic, use the topic's key. */

@@ -199,7 +199,7 @@ async function deployedDetector(): Promise<DetectorResources> {
   const keyArn = variables.DETECTOR_KEY_ARN ?? '';
   return {
     stackName: variables.DETECTOR_STACK_NAME,
-    ruleNames: (variables.DETECTOR_RULE_NAMES ?? '').split(','),
+    ruleNames: (variables.DETECTOR_RULE_NAMES ?? '').split(',').map((name) => `${variables.DETECTOR_RULE_PREFIX ?? ''}${name}`),
     functionName: configuration.FunctionName,
     topicArn: await deployedTopicArn(),
     keyId: keyArn.split('/').at(-1),
@@ -345,7 +345,8 @@ describe('deployed stack', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       DETECTOR_STACK_NAME: STACK_NAME,
-      DETECTOR_RULE_NAMES: expect.stringContaining(`${STACK_NAME}-alert-`),
+      DETECTOR_RULE_PREFIX: `${STACK_NAME}-`,
+      DETECTOR_RULE_NAMES: expect.stringContaining('alert-'),
       DETECTOR_KEY_ARN: expect.stringMatching(/^arn:aws:kms:us-east-1:\d{12}:key\//),
     });
   });

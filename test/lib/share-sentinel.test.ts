@@ -10,6 +10,7 @@ import { App, CfnElement, Duration, Stack, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { buildApp, propsFromContext } from '../../bin/app';
+import { readConfig } from '../../lambda/config';
 import { RULES } from '../../lambda/catalog';
 import { buildEventRoutes, type CloudTrailPattern } from '../../lib/event-pattern';
 import { DEFAULT_TRUSTED_ACCOUNTS_PARAMETER, ShareSentinel, type ShareSentinelProps } from '../../lib/share-sentinel';
@@ -30,6 +31,7 @@ function newApp(props: AppProps = {}): App {
 }
 
 const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+const OWNER_ID = '111122223333';
 
 interface Synthesized {
   stack: ShareSentinelStack;
@@ -341,7 +343,8 @@ describe('ShareSentinel with default props', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         DETECTOR_STACK_NAME: 'Sentinel',
-        DETECTOR_RULE_NAMES: synthesized.sentinel.detector.ruleNames?.join(','),
+        DETECTOR_RULE_PREFIX: 'Sentinel-',
+        DETECTOR_RULE_NAMES: synthesized.sentinel.detector.ruleNames?.map((name) => name.slice('Sentinel-'.length)).join(','),
         DETECTOR_KEY_ARN: resolve(synthesized.sentinel.key.keyArn),
       });
     });
@@ -349,7 +352,13 @@ describe('ShareSentinel with default props', () => {
     it('names every rule of the detector in its environment', () => {
       const names = [...synthesized.sentinel.rules, ...synthesized.sentinel.tamperRules].map((rule) => ruleProperties(template, rule).Name);
 
-      expect(String(functionEnvironment(template).DETECTOR_RULE_NAMES).split(',').sort()).toEqual(names.sort());
+      const environment = functionEnvironment(template);
+
+      // The function reads the names back as its configuration does; the tokens do not matter here.
+      const variables = { TRUSTED_ACCOUNTS_PARAMETER: DEFAULT_TRUSTED_ACCOUNTS_PARAMETER, ALERT_TOPIC_ARN: `arn:aws:sns:us-east-1:${OWNER_ID}:alerts` };
+      const config = readConfig({ ...variables, DETECTOR_RULE_PREFIX: String(environment.DETECTOR_RULE_PREFIX), DETECTOR_RULE_NAMES: String(environment.DETECTOR_RULE_NAMES) });
+
+      expect(config.detector.ruleNames?.sort()).toEqual(names.sort());
     });
 
     it('retries twice then sends to dead-letter queue', () => {
@@ -553,14 +562,22 @@ describe('ShareSentinel with default props', () => {
   });
 
   describe('outputs', () => {
+    it('use plain names as keys', () => {
+      expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AlertTopicArn', 'DeadLetterQueueUrl', 'DetectorResources', 'TrustedAccountsParameterName']);
+    });
+
+    it('give scan the detector resources', () => {
+      expect(template.toJSON().Outputs.DetectorResources.Value).toEqual(resolve(synthesized.stack.toJsonString(synthesized.sentinel.detector)));
+    });
+
     it('give alert topic ARN', () => {
-      const output = template.findOutputs(logicalId(synthesized.sentinel.node.findChild('AlertTopicArn')));
+      const output = template.findOutputs('AlertTopicArn');
 
       expect(Object.values(output).map((value) => value.Value)).toEqual([resolve(synthesized.sentinel.topic.topicArn)]);
     });
 
     it('give trusted list parameter name', () => {
-      const output = template.findOutputs(logicalId(synthesized.sentinel.node.findChild('TrustedAccountsParameterName')));
+      const output = template.findOutputs('TrustedAccountsParameterName');
 
       expect(Object.values(output).map((value) => value.Value)).toEqual([DEFAULT_TRUSTED_ACCOUNTS_PARAMETER]);
     });
@@ -669,7 +686,7 @@ describe('ShareSentinel with every option', () => {
   });
 
   it('outputs custom parameter name', () => {
-    const output = template.findOutputs(logicalId(synthesized.sentinel.node.findChild('TrustedAccountsParameterName')));
+    const output = template.findOutputs('TrustedAccountsParameterName');
 
     expect(Object.values(output).map((value) => value.Value)).toEqual(['/security/share-sentinel/trusted']);
   });
@@ -924,11 +941,13 @@ describe('ShareSentinel across an organization', () => {
     const names = organizationRules().map((rule) => rule.Name as string);
 
     expect(names.length).toBeGreaterThan(0);
-    expect(String(functionEnvironment(template).DETECTOR_RULE_NAMES).split(',')).toEqual(expect.arrayContaining(names));
+    const environment = functionEnvironment(template);
+
+    expect(String(environment.DETECTOR_RULE_NAMES).split(',').map((name) => `${String(environment.DETECTOR_RULE_PREFIX)}${name}`)).toEqual(expect.arrayContaining(names));
   });
 
   it('outputs the central bus ARN', () => {
-    const output = template.findOutputs(logicalId(synthesized.sentinel.node.findChild('CentralEventBusArn')));
+    const output = template.findOutputs('CentralEventBusArn');
 
     expect(Object.values(output).map((value) => value.Value)).toEqual([resolve(synthesized.sentinel.centralBus?.bus.eventBusArn)]);
   });
@@ -951,6 +970,33 @@ describe('ShareSentinel across an organization', () => {
 
   it('fails on an invalid organization id', () => {
     expect(() => synthesize({ organizationId: 'org-123' })).toThrow('invalid organizationId "org-123"');
+  });
+});
+
+describe('ShareSentinel with a long stack name', () => {
+  let stack: ShareSentinelStack;
+  let template: Template;
+
+  beforeAll(() => {
+    stack = new ShareSentinelStack(newApp(), 'SecurityTooling-ShareSentinel-Production-EuropeWest-Detector', { sentinel: { organizationId: 'o-a1b2c3d4e5' } });
+    template = Template.fromStack(stack);
+  });
+
+  it('keeps every rule name within 64 characters', () => {
+    const names = resourcesOfType(template, 'AWS::Events::Rule').map((rule) => rule.Properties.Name as string);
+
+    expect(names.length).toBeGreaterThan(60);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
+    }
+  });
+
+  it('keeps the rule names in the function settings short', () => {
+    const environment = functionEnvironment(template);
+
+    expect(String(environment.DETECTOR_RULE_PREFIX)).toMatch(/^SecurityTooling-[A-Za-z-]*-[0-9a-f]{8}-$/);
+    expect(String(environment.DETECTOR_RULE_NAMES).length).toBeLessThan(2_500);
   });
 });
 
