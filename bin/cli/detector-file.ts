@@ -22,7 +22,8 @@ function isShortString(value: unknown): value is string {
 export function parseDetectorResources(text: string): DetectorResources {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Windows PowerShell redirection may start the file with a byte-order mark.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`not JSON (${(error as Error).message}); expected the stack output DetectorResources, a JSON object`);
   }

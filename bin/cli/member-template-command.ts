@@ -24,7 +24,7 @@ export function synthesizeMemberTemplate(centralEventBusArn: string): string {
   try {
     const app = new App({ outdir });
     const stack = new ShareSentinelMemberForwarderStack(app, MEMBER_STACK_ID, {
-      description: 'share-sentinel: forwards sharing calls of this account and region to the central event bus',
+      description: 'share-sentinel: forwards sharing and trail calls of this account and region to the central event bus',
       centralEventBusArn,
     });
     // The main app's AwsSolutions checks run here too, so an unacknowledged finding fails synthesis.
@@ -63,10 +63,13 @@ export async function runMemberTemplate(args: string[], io: CommandIo): Promise<
   if (!new RegExp(EVENT_BUS_ARN_PATTERN).test(arn)) {
     throw new UsageError(`invalid --central-bus-arn ${JSON.stringify(arn)}; expected an event bus ARN such as arn:aws:events:us-east-1:111122223333:event-bus/share-sentinel`);
   }
+  if (arn.endsWith(':event-bus/default')) {
+    throw new UsageError(`invalid --central-bus-arn ${JSON.stringify(arn)}: a default bus admits no other account; pass the CentralEventBusArn output of the ShareSentinel stack`);
+  }
   const output = values.output ?? DEFAULT_MEMBER_TEMPLATE_FILE;
-  const template = synthesizeMemberTemplate(arn);
+  const template = `${synthesizeMemberTemplate(arn)}\n`;
   try {
-    await fs.writeFile(output, `${template}\n`);
+    await fs.writeFile(output, template);
   } catch (error) {
     throw new UsageError(`cannot write --output ${JSON.stringify(output)}: ${describeFsError(error)}`);
   }

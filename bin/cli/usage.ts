@@ -99,7 +99,7 @@ at the same time; 2 on bad usage, such as an invalid id.
 export const MEMBER_TEMPLATE_USAGE = `Usage: share-sentinel member-template --central-bus-arn ARN [--output FILE]
 
 Writes the CloudFormation template that each member account and region of an organization runs
-to forward its sharing calls to the central event bus of the ShareSentinel stack (its
+to forward its sharing and trail calls to the central event bus of the ShareSentinel stack (its
 CentralEventBusArn output). The template needs no CDK bootstrap, so a service-managed StackSet
 can deploy it to every account. It is written as minified JSON, which "aws cloudformation
 create-stack-set --template-body" accepts up to 51,200 bytes of.

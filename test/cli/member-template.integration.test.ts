@@ -62,6 +62,7 @@ describe('member-template arguments', () => {
     ['a missing ARN', [], '--central-bus-arn is missing'],
     ['an invalid ARN', ['--central-bus-arn', 'arn:aws:sns:eu-west-1:111122223333:alerts'], 'invalid --central-bus-arn "arn:aws:sns:eu-west-1:111122223333:alerts"'],
     ['a stray argument', ['--central-bus-arn', BUS_ARN, 'extra'], 'unexpected argument "extra"'],
+    ['a default bus', ['--central-bus-arn', 'arn:aws:events:eu-west-1:111122223333:event-bus/default'], 'a default bus admits no other account'],
   ])('rejects %s', async (_case, args, message) => {
     const result = await runMain(['member-template', ...args]);
 

@@ -197,6 +197,16 @@ describe('--detector', () => {
     expect(findings[0]).toMatchObject({ severity: 'critical', eventName: 'DisableRule' });
   });
 
+  it('reads a file with a byte-order mark', async () => {
+    const log = writeLog('log.json', [detectorFixture()]);
+    const detector = writeText('detector.json', `\uFEFF${JSON.stringify({ ruleNames: ['ShareSentinel-ec2'] })}`);
+
+    const { code, findings } = await scanJson(['--detector', detector, log]);
+
+    expect(code).toBe(0);
+    expect(findings).toHaveLength(1);
+  });
+
   it('leaves the call alone without the option', async () => {
     const log = writeLog('log.json', [detectorFixture()]);
 

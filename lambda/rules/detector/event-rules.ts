@@ -2,8 +2,9 @@
  * EventBridge calls that change the detector's own rules, which route CloudTrail events to the
  * detection function: DisableRule, DeleteRule, PutRule, PutTargets and RemoveTargets. The first three
  * name the rule in `requestParameters.name`, the target calls in `requestParameters.rule`. The API
- * takes a rule name only, never an ARN (EventBridge API reference, RuleName: `[\.\-_A-Za-z0-9]+`),
- * and `eventBusName` (a name or an ARN) defaults to the default bus, where the detector's rules are.
+ * takes a rule name only, never an ARN (EventBridge API reference, RuleName: `[\.\-_A-Za-z0-9]+`).
+ * `eventBusName`, a name or an ARN, defaults to the default bus. Across an organization, the
+ * central bus holds the detector's other rules.
  */
 import { eventName, ownerAccountId, region, requestParameters, responseElements } from '../../core/record';
 import { field, str, toArray } from '../../core/read';
@@ -22,23 +23,27 @@ const TARGET_CALLS = ['PutTargets', 'RemoveTargets'];
 /** Target ids listed in a setting before the rest are counted. */
 const MAX_LISTED_TARGETS = 10;
 
-const DEFAULT_BUS_ARN = /^arn:aws[\w-]*:events:[^:]+:(\d{12}):event-bus\/default$/;
+const BUS_ARN = /^arn:aws[\w-]*:events:[^:]+:(\d{12}):event-bus\/[^/]+$/;
 
 function ruleParameter(record: CloudTrailRecord): string {
   return TARGET_CALLS.includes(eventName(record)) ? 'rule' : 'name';
 }
 
-/** Tells whether the call is on the default event bus: `eventBusName` is absent, `default`, or the owner's default bus ARN. */
-function onDefaultBus(record: CloudTrailRecord, owner: string | undefined): boolean {
+/**
+ * Tells whether the call is on a bus of the owner's account. The detector's rules sit on the
+ * default bus and, across an organization, on the central bus, and their names carry the stack's
+ * prefix, so the name decides. A bus ARN of another account names another account's rule.
+ */
+function onOwnBus(record: CloudTrailRecord, owner: string | undefined): boolean {
   const bus = field(requestParameters(record), 'eventBusName');
-  if (bus === undefined || bus === null || bus === 'default') {
+  if (bus === undefined || bus === null) {
     return true;
   }
   if (typeof bus !== 'string') {
     return false;
   }
-  const match = DEFAULT_BUS_ARN.exec(bus);
-  return match !== null && (owner === undefined || match[1] === owner);
+  const match = BUS_ARN.exec(bus);
+  return match === null ? !bus.startsWith('arn:') : owner === undefined || match[1] === owner;
 }
 
 /** Returns the detector rule the call names, or undefined when it names another rule or bus. */
@@ -48,7 +53,7 @@ function detectorRuleName(record: CloudTrailRecord, context: ExtractContext): st
   if (name === undefined || !names.includes(name)) {
     return undefined;
   }
-  return onDefaultBus(record, context.ownerAccountId ?? ownerAccountId(record)) ? name : undefined;
+  return onOwnBus(record, context.ownerAccountId ?? ownerAccountId(record)) ? name : undefined;
 }
 
 function ruleResource(record: CloudTrailRecord, name: string, owner: string | undefined): RuleResult['resource'] {

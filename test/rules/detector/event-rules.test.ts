@@ -111,9 +111,15 @@ describe('detector EventBridge rule', () => {
     }
   });
 
-  it('ignores a rule on another bus', () => {
-    for (const eventBusName of ['audit-bus', `arn:aws:events:${REGION}:${OUTSIDER}:event-bus/default`, `arn:aws:events:${REGION}:${OWNER}:event-bus/audit-bus`]) {
+  it('ignores a bus of another account', () => {
+    for (const eventBusName of [`arn:aws:events:${REGION}:${OUTSIDER}:event-bus/default`, `arn:aws:events:${REGION}:${OUTSIDER}:event-bus/share-sentinel`, 'arn:aws:sns:malformed']) {
       expect(evaluate(withParameters('detector-disable-rule', { eventBusName }), { detector: DETECTOR }).status).toBe('not-watched');
+    }
+  });
+
+  it('reads a detector rule on the central bus', () => {
+    for (const eventBusName of ['share-sentinel', `arn:aws:events:${REGION}:${OWNER}:event-bus/share-sentinel`]) {
+      expect(findingOf(evaluate(withParameters('detector-disable-rule', { eventBusName }), { detector: DETECTOR })).severity).toBe('critical');
     }
   });
 
