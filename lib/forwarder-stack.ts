@@ -134,6 +134,9 @@ export function addForwardingRules(scope: Construct, props: ForwardingRulesProps
   return { rules, deadLetterQueue, role };
 }
 
+/** The retry policy of every forwarding target: the longest that EventBridge accepts, which is also its default for a rule target. */
+export const FORWARDING_RETRY: ForwardingRetryPolicy = { maxEventAge: Duration.hours(24), retryAttempts: 185 };
+
 export interface ShareSentinelForwarderStackProps extends StackProps {
   /** The event patterns to forward, as generated from the rule catalog. */
   readonly patterns: CloudTrailPattern[];
@@ -153,11 +156,12 @@ export class ShareSentinelForwarderStack extends Stack {
     }
 
     const homeBus = events.EventBus.fromEventBusArn(this, 'HomeBus', `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`);
-    // With no explicit retry policy, EventBridge retries delivery to another bus for 24 hours, then uses the dead-letter queue.
+    // EventBridge retries delivery to the home bus for 24 hours, then uses the dead-letter queue.
     const forwarding = addForwardingRules(this, {
       patterns: props.patterns,
       targetBus: homeBus,
       destination: `the default event bus in ${props.homeRegion}`,
+      retryPolicy: FORWARDING_RETRY,
     });
     this.rules = forwarding.rules;
     this.deadLetterQueue = forwarding.deadLetterQueue;

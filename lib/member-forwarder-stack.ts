@@ -6,13 +6,13 @@
  * the stack uses `BootstraplessSynthesizer`, which renders no BootstrapVersion parameter and no
  * CheckBootstrapVersion rule, and which throws when a construct adds a file or image asset.
  */
-import { BootstraplessSynthesizer, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { BootstraplessSynthesizer, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { buildEventPatterns, type CloudTrailPattern } from './event-pattern';
-import { addForwardingRules } from './forwarder-stack';
+import { addForwardingRules, FORWARDING_RETRY } from './forwarder-stack';
 
 /**
  * ARN of a custom event bus in any partition, with a name of 1 to 256 characters from
@@ -22,8 +22,8 @@ export const EVENT_BUS_ARN_PATTERN = '^arn:aws[a-z-]*:events:[a-z]{2}(-[a-z]+)+-
 
 export const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
 
-/** The retry policy of every forwarding target: the longest that EventBridge accepts, which is also its default. */
-export const MEMBER_FORWARDING_RETRY = { maxEventAge: Duration.hours(24), retryAttempts: 185 } as const;
+/** The retry policy of every forwarding target, the same as between regions of one account. */
+export const MEMBER_FORWARDING_RETRY = FORWARDING_RETRY;
 
 export interface ShareSentinelMemberForwarderStackProps extends StackProps {
   /**

@@ -59,6 +59,7 @@ describe('forwarding stacks', () => {
       expect(JSON.stringify(target.Arn)).toContain(':event-bus/default');
       expect(target.DeadLetterConfig).toBeDefined();
       expect(target.RoleArn).toBeDefined();
+      expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 });
     }
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600 });
