@@ -72,6 +72,13 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
   if (ruleNames.length > 0) {
     detector.ruleNames = ruleNames;
   }
+  const tamperTopicArn = env.DETECTOR_TAMPER_TOPIC_ARN?.trim();
+  if (tamperTopicArn) {
+    if (!TOPIC_ARN.test(tamperTopicArn)) {
+      throw new ConfigurationError(`environment variable DETECTOR_TAMPER_TOPIC_ARN is invalid: ${JSON.stringify(tamperTopicArn.slice(0, 200))}; expected an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)`);
+    }
+    detector.tamperTopicArn = tamperTopicArn;
+  }
   const keyArn = env.DETECTOR_KEY_ARN?.trim();
   if (keyArn) {
     const match = KEY_ARN.exec(keyArn);

@@ -178,6 +178,8 @@ function validateProps(props: ShareSentinelProps): void {
 
 export class ShareSentinel extends Construct {
   readonly topic: sns.Topic;
+  /** The topic that receives only the tamper alerts sent without the function, without the alert key. */
+  readonly tamperTopic: sns.Topic;
   readonly key: kms.Key;
   readonly function: nodejs.NodejsFunction;
   readonly deadLetterQueue: sqs.Queue;
@@ -216,8 +218,19 @@ export class ShareSentinel extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // Tamper alerts sent without the function also go to a second topic that does not use the alert
+    // key, so that disabling that key or deleting the alert topic cannot silence the alert about it.
+    this.tamperTopic = new sns.Topic(this, 'TamperAlertTopic', {
+      displayName: 'share-sentinel tamper alerts',
+      enforceSSL: true,
+    });
+    Validations.of(this.tamperTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason: 'The tamper alert topic must not depend on the alert key it reports on; its messages hold the call, caller and event id only.',
+    });
     for (const email of props.alertEmails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.tamperTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
     // Trusted list.
@@ -301,6 +314,7 @@ export class ShareSentinel extends Construct {
       new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
     };
     output('AlertTopicArn', this.topic.topicArn, 'SNS topic that receives share-sentinel alerts');
+    output('TamperAlertTopicArn', this.tamperTopic.topicArn, 'SNS topic that also receives the tamper alerts sent without the function');
     output('TrustedAccountsParameterName', parameterName, 'SSM parameter holding the trusted list');
     output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Events the detector could not handle');
     if (this.centralBus !== undefined) {
@@ -324,6 +338,7 @@ export class ShareSentinel extends Construct {
       ruleNames,
       functionName: this.function.functionName,
       topicArn: this.topic.topicArn,
+      tamperTopicArn: this.tamperTopic.topicArn,
       keyId: this.key.keyId,
       keyArn: this.key.keyArn,
       trustedListParameter: parameterName,
@@ -372,7 +387,7 @@ export class ShareSentinel extends Construct {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
       description: 'share-sentinel: publishes tamper alerts from EventBridge to the alert topic',
     });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn, this.tamperTopic.topicArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: [this.key.keyArn] }));
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -385,16 +400,18 @@ export class ShareSentinel extends Construct {
         // A change made by a CloudFormation deployment is judged by the function, which names the stack.
         eventPattern: tamperAlertPattern(route.pattern) as unknown as events.EventPattern,
       });
-      rule.addTarget(
-        new targets.SnsTopic(this.topic, {
-          message: tamperAlertMessage(route.rules),
-          authorizeUsingRole: true,
-          role,
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(24),
-        }),
-      );
+      for (const topic of [this.topic, this.tamperTopic]) {
+        rule.addTarget(
+          new targets.SnsTopic(topic, {
+            message: tamperAlertMessage(route.rules),
+            authorizeUsingRole: true,
+            role,
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        );
+      }
       return rule;
     });
 
@@ -403,6 +420,7 @@ export class ShareSentinel extends Construct {
     this.function.addEnvironment('DETECTOR_RULE_PREFIX', prefix);
     this.function.addEnvironment('DETECTOR_RULE_NAMES', suffixes.join(','));
     this.function.addEnvironment('DETECTOR_KEY_ARN', this.key.keyArn);
+    this.function.addEnvironment('DETECTOR_TAMPER_TOPIC_ARN', this.tamperTopic.topicArn);
     return { rules, tamperRules: tamperAlertRules, detector };
   }
 
@@ -510,7 +528,7 @@ export class ShareSentinel extends Construct {
       slackChannelConfigurationName: `share-sentinel-${props.slackChannelId}`,
       slackWorkspaceId: props.slackWorkspaceId,
       slackChannelId: props.slackChannelId,
-      notificationTopics: [this.topic],
+      notificationTopics: [this.topic, this.tamperTopic],
       loggingLevel: chatbot.LoggingLevel.ERROR,
       // Chatbot only relays alerts: the channel gets no AWS permissions to run commands.
       guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],

@@ -5,7 +5,7 @@
  */
 import type { DetectorResources } from '../../lambda/core/rule';
 
-const STRING_KEYS = ['stackName', 'functionName', 'topicArn', 'keyId', 'keyArn', 'trustedListParameter'] as const;
+const STRING_KEYS = ['stackName', 'functionName', 'topicArn', 'tamperTopicArn', 'keyId', 'keyArn', 'trustedListParameter'] as const;
 const KNOWN_KEYS = [...STRING_KEYS, 'ruleNames'];
 const MAX_VALUE_LENGTH = 2048;
 const MAX_RULE_NAMES = 500;

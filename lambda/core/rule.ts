@@ -21,6 +21,8 @@ export interface DetectorResources {
   functionName?: string;
   /** ARN of the alert topic. */
   topicArn?: string;
+  /** ARN of the second topic, without the alert key, that receives the tamper alerts sent without the function. */
+  tamperTopicArn?: string;
   /** Id of the KMS key that encrypts the alert topic. */
   keyId?: string;
   /** ARN of that key. */

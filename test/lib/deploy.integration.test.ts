@@ -202,6 +202,7 @@ async function deployedDetector(): Promise<DetectorResources> {
     ruleNames: (variables.DETECTOR_RULE_NAMES ?? '').split(',').map((name) => `${variables.DETECTOR_RULE_PREFIX ?? ''}${name}`),
     functionName: configuration.FunctionName,
     topicArn: await deployedTopicArn(),
+    tamperTopicArn: variables.DETECTOR_TAMPER_TOPIC_ARN,
     keyId: keyArn.split('/').at(-1),
     keyArn,
     trustedListParameter: '/share-sentinel/trusted-accounts',
@@ -237,14 +238,18 @@ describe('deployed stack', () => {
     expect([...((await deployedDetector()).ruleNames ?? [])].sort()).toEqual(names.sort());
   });
 
-  it('sends tamper alert rules to the topic', async () => {
+  it('sends tamper alert rules to both topics', async () => {
     const topicArn = await deployedTopicArn();
     const client = new EventBridgeClient(clientConfig());
 
     try {
       for (const rule of (await deployedRules()).filter(isTamperAlertRule)) {
         const { Targets: targets } = await client.send(new ListTargetsByRuleCommand({ Rule: rule.Name }));
-        expect(targets).toEqual([expect.objectContaining({ Arn: topicArn, RoleArn: expect.stringContaining(':role/') })]);
+        const tamperTopicArn = (await deployedDetector()).tamperTopicArn;
+        expect(targets).toEqual([
+          expect.objectContaining({ Arn: topicArn, RoleArn: expect.stringContaining(':role/') }),
+          expect.objectContaining({ Arn: tamperTopicArn, RoleArn: expect.stringContaining(':role/') }),
+        ]);
         expect(targets?.[0].InputTransformer?.InputTemplate).toContain('share-sentinel tamper alert');
       }
     } finally {
@@ -348,6 +353,7 @@ describe('deployed stack', () => {
       DETECTOR_RULE_PREFIX: `${STACK_NAME}-`,
       DETECTOR_RULE_NAMES: expect.stringContaining('alert-'),
       DETECTOR_KEY_ARN: expect.stringMatching(/^arn:aws:kms:us-east-1:\d{12}:key\//),
+      DETECTOR_TAMPER_TOPIC_ARN: expect.stringMatching(/^arn:aws:sns:us-east-1:\d{12}:ShareSentinel-ShareSentinelTamperAlertTopic/),
     });
   });
 

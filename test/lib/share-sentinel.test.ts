@@ -222,16 +222,19 @@ describe('ShareSentinel with default props', () => {
       expect(new Set(sources)).toEqual(new Set(['cloudtrail.amazonaws.com', 'ssm.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'sns.amazonaws.com', 'kms.amazonaws.com']));
     });
 
-    it('target the topic without the function', () => {
+    it('target both topics without the function', () => {
       const roleArn = resolve((synthesized.sentinel.node.findChild('TamperAlertRole') as unknown as { roleArn: string }).roleArn);
 
       for (const rule of tamperRuleProperties()) {
-        expect(rule.Targets).toHaveLength(1);
-        expect(rule.Targets[0]).toMatchObject({
-          Arn: resolve(synthesized.sentinel.topic.topicArn),
-          RoleArn: roleArn,
-          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
-          DeadLetterConfig: { Arn: resolve(synthesized.sentinel.deadLetterQueue.queueArn) },
+        expect(rule.Targets).toHaveLength(2);
+        const topics = [synthesized.sentinel.topic, synthesized.sentinel.tamperTopic];
+        topics.forEach((topic, index) => {
+          expect(rule.Targets[index]).toMatchObject({
+            Arn: resolve(topic.topicArn),
+            RoleArn: roleArn,
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+            DeadLetterConfig: { Arn: resolve(synthesized.sentinel.deadLetterQueue.queueArn) },
+          });
         });
         expect(JSON.stringify(rule.Targets)).not.toContain(logicalId(synthesized.sentinel.function.node.defaultChild));
       }
@@ -259,10 +262,19 @@ describe('ShareSentinel with default props', () => {
       );
 
       expect(policies).toHaveLength(1);
-      expect(policies[0].Properties.PolicyDocument.Statement).toEqual([
-        { Action: 'sns:Publish', Effect: 'Allow', Resource: resolve(synthesized.sentinel.topic.topicArn) },
-        { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: resolve(synthesized.sentinel.key.keyArn) },
-      ]);
+      // CDK's own publish grant may repeat a statement, so the allowed pairs of action and resource are compared.
+      const allowed = new Set(
+        (policies[0].Properties.PolicyDocument.Statement as { Action: string | string[]; Effect: string; Resource: unknown }[]).flatMap((statement) => {
+          expect(statement.Effect).toBe('Allow');
+          const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+          const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+          return actions.flatMap((action) => resources.map((resource) => `${action} ${JSON.stringify(resource)}`));
+        }),
+      );
+      const topicArn = JSON.stringify(resolve(synthesized.sentinel.topic.topicArn));
+      const tamperTopicArn = JSON.stringify(resolve(synthesized.sentinel.tamperTopic.topicArn));
+      const keyArn = JSON.stringify(resolve(synthesized.sentinel.key.keyArn));
+      expect([...allowed].sort()).toEqual([`kms:Decrypt ${keyArn}`, `kms:GenerateDataKey* ${keyArn}`, `sns:Publish ${topicArn}`, `sns:Publish ${tamperTopicArn}`].sort());
     });
 
     it('leave CloudFormation deployments to the function', () => {
@@ -346,6 +358,7 @@ describe('ShareSentinel with default props', () => {
         DETECTOR_RULE_PREFIX: 'Sentinel-',
         DETECTOR_RULE_NAMES: synthesized.sentinel.detector.ruleNames?.map((name) => name.slice('Sentinel-'.length)).join(','),
         DETECTOR_KEY_ARN: resolve(synthesized.sentinel.key.keyArn),
+        DETECTOR_TAMPER_TOPIC_ARN: resolve(synthesized.sentinel.tamperTopic.topicArn),
       });
     });
 
@@ -476,8 +489,26 @@ describe('ShareSentinel with default props', () => {
   });
 
   describe('alert topic', () => {
+    function topicResource(topic: unknown): Resource {
+      return (template.toJSON() as { Resources: Record<string, Resource> }).Resources[logicalId((topic as { node: { defaultChild: unknown } }).node.defaultChild)];
+    }
+
+    function topicPolicy(topic: unknown): Record<string, unknown>[] {
+      const topicRef = JSON.stringify(resolve((topic as { topicArn: string }).topicArn));
+      const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy').filter((policy) => JSON.stringify(policy.Properties.Topics) === `[${topicRef}]`);
+      expect(policies).toHaveLength(1);
+      return policies[0].Properties.PolicyDocument.Statement;
+    }
+
     it('is encrypted with alert key', () => {
-      expect(onlyResource(template, 'AWS::SNS::Topic').Properties.KmsMasterKeyId).toEqual(resolve(synthesized.sentinel.key.keyArn));
+      expect(topicResource(synthesized.sentinel.topic).Properties.KmsMasterKeyId).toEqual(resolve(synthesized.sentinel.key.keyArn));
+    });
+
+    it('has a tamper twin without the key', () => {
+      const twin = topicResource(synthesized.sentinel.tamperTopic);
+
+      expect(twin.Properties.KmsMasterKeyId).toBeUndefined();
+      expect(topicPolicy(synthesized.sentinel.tamperTopic)).toContainEqual(expect.objectContaining({ Sid: 'AllowPublishThroughSSLOnly', Effect: 'Deny' }));
     });
 
     it('key rotates and is retained', () => {
@@ -502,7 +533,7 @@ describe('ShareSentinel with default props', () => {
 
     it('lets CloudWatch alarms publish', () => {
       // A topic policy replaces the SNS default policy, so the alarms need a statement of their own.
-      const statements = onlyResource(template, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement;
+      const statements = topicPolicy(synthesized.sentinel.topic);
 
       expect(statements).toContainEqual({
         Sid: 'AllowCloudWatchAlarmsToPublish',
@@ -522,7 +553,7 @@ describe('ShareSentinel with default props', () => {
     });
 
     it('denies publishing without TLS', () => {
-      const statements = onlyResource(template, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement;
+      const statements = topicPolicy(synthesized.sentinel.topic);
 
       expect(statements).toContainEqual({
         Sid: 'AllowPublishThroughSSLOnly',
@@ -563,7 +594,7 @@ describe('ShareSentinel with default props', () => {
 
   describe('outputs', () => {
     it('use plain names as keys', () => {
-      expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AlertTopicArn', 'DeadLetterQueueUrl', 'DetectorResources', 'TrustedAccountsParameterName']);
+      expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AlertTopicArn', 'DeadLetterQueueUrl', 'DetectorResources', 'TamperAlertTopicArn', 'TrustedAccountsParameterName']);
     });
 
     it('give scan the detector resources', () => {
@@ -610,9 +641,10 @@ describe('ShareSentinel with every option', () => {
   it('subscribes each e-mail address', () => {
     const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription').map((subscription) => subscription.Properties);
 
-    expect(subscriptions).toHaveLength(2);
+    expect(subscriptions).toHaveLength(4);
     for (const email of props.alertEmails ?? []) {
       expect(subscriptions).toContainEqual({ Protocol: 'email', Endpoint: email, TopicArn: resolve(synthesized.sentinel.topic.topicArn) });
+      expect(subscriptions).toContainEqual({ Protocol: 'email', Endpoint: email, TopicArn: resolve(synthesized.sentinel.tamperTopic.topicArn) });
     }
   });
 
@@ -623,7 +655,7 @@ describe('ShareSentinel with every option', () => {
       ConfigurationName: 'share-sentinel-C0123ABCD',
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0123ABCD',
-      SnsTopicArns: [resolve(synthesized.sentinel.topic.topicArn)],
+      SnsTopicArns: [resolve(synthesized.sentinel.topic.topicArn), resolve(synthesized.sentinel.tamperTopic.topicArn)],
       LoggingLevel: 'ERROR',
     });
   });
@@ -875,7 +907,8 @@ describe('buildApp', () => {
 
   it('applies context settings', () => {
     expect(functionEnvironment(template)).toMatchObject({ ALERT_ON_FAILED_CALLS: 'false', TRUSTED_ACCOUNTS_MAX_AGE: '0' });
-    expect(resourcesOfType(template, 'AWS::SNS::Subscription').map((subscription) => subscription.Properties.Endpoint)).toEqual(['security@example.com']);
+    // Each address is subscribed to the alert topic and to the tamper alert topic.
+    expect(resourcesOfType(template, 'AWS::SNS::Subscription').map((subscription) => subscription.Properties.Endpoint)).toEqual(['security@example.com', 'security@example.com']);
   });
 
   it('fails on max age above one day', () => {

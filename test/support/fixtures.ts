@@ -28,6 +28,7 @@ export const DETECTOR: Required<DetectorResources> = {
   ruleNames: ['ShareSentinel-ec2', 'ShareSentinel-s3', 'ShareSentinel-events', 'ShareSentinel-kms', 'ShareSentinel-tamper-events', 'ShareSentinel-tamper-kms'],
   functionName: 'ShareSentinel-ShareSentinelFunction0E2A7C5B-k3Xv9QmT2wRz',
   topicArn: `arn:aws:sns:us-east-1:${OWNER}:ShareSentinel-ShareSentinelAlertTopic6F4B1D2E-Jq8sLm3nPz0a`,
+  tamperTopicArn: `arn:aws:sns:us-east-1:${OWNER}:ShareSentinel-ShareSentinelTamperAlertTopic3C9D8E7F-Rt5yUi8oPa2s`,
   keyId: '6f0c2d1e-8a4b-4c3d-9e2f-1a0b9c8d7e6f',
   keyArn: `arn:aws:kms:us-east-1:${OWNER}:key/6f0c2d1e-8a4b-4c3d-9e2f-1a0b9c8d7e6f`,
   trustedListParameter: '/share-sentinel/trusted-accounts',

@@ -1,5 +1,6 @@
 /**
- * SNS calls that delete or change the detector's alert topic, or remove a subscription from it.
+ * SNS calls that delete or change one of the detector's topics (the alert topic and the tamper
+ * alert topic), or remove a subscription from it.
  * DeleteTopic and SetTopicAttributes name the topic in `requestParameters.topicArn`. Unsubscribe
  * names the subscription in `requestParameters.subscriptionArn`, which is the topic ARN followed by
  * `:` and the subscription id.
@@ -19,32 +20,35 @@ import { detectorSetting, MAX_SETTING_VALUE, mergedRemediation, mergeSharingResu
 
 const EVENT_SOURCE = 'sns.amazonaws.com';
 
-/** Returns the detector's topic ARN when the call names that topic or one of its subscriptions. */
+/** Returns the ARNs of the detector's topics: the alert topic and the tamper alert topic. */
+function detectorTopicArns(detector: DetectorResources | undefined): string[] {
+  return [detectorSetting(detector?.topicArn), detectorSetting(detector?.tamperTopicArn)].filter((arn): arn is string => arn !== undefined);
+}
+
+/** Returns the ARN of the detector's topic that the call names, itself or through one of its subscriptions. */
 function detectorTopicArn(record: CloudTrailRecord, context: ExtractContext): string | undefined {
-  const topicArn = detectorSetting(context.detector?.topicArn);
-  if (topicArn === undefined) {
-    return undefined;
-  }
   const parameters = requestParameters(record);
   if (eventName(record) === 'Unsubscribe') {
     const subscriptionArn = str(parameters, 'subscriptionArn');
-    return subscriptionArn !== undefined && subscriptionArn.startsWith(`${topicArn}:`) ? topicArn : undefined;
+    return detectorTopicArns(context.detector).find((topicArn) => subscriptionArn !== undefined && subscriptionArn.startsWith(`${topicArn}:`));
   }
-  return str(parameters, 'topicArn') === topicArn ? topicArn : undefined;
+  const named = str(parameters, 'topicArn');
+  return detectorTopicArns(context.detector).find((topicArn) => named === topicArn);
 }
 
-function describeChange(record: CloudTrailRecord, topicArn: string): string {
+function describeChange(record: CloudTrailRecord, topicArn: string, detector: DetectorResources | undefined): string {
   const parameters = requestParameters(record);
+  const topic = topicArn !== '' && topicArn === detectorSetting(detector?.tamperTopicArn) ? 'tamper alert topic' : 'alert topic';
   switch (eventName(record)) {
     case 'DeleteTopic':
-      return 'alert topic deleted';
+      return `${topic} deleted`;
     case 'Unsubscribe': {
       const subscriptionId = (str(parameters, 'subscriptionArn') ?? '').slice(topicArn.length + 1);
-      return `alert topic subscription removed: ${bound(subscriptionId, MAX_SETTING_VALUE)}`;
+      return `${topic} subscription removed: ${bound(subscriptionId, MAX_SETTING_VALUE)}`;
     }
     default: {
       const attribute = str(parameters, 'attributeName');
-      return attribute === undefined || attribute === '' ? 'alert topic attribute changed' : `alert topic attribute ${bound(attribute, MAX_SETTING_VALUE)} changed`;
+      return attribute === undefined || attribute === '' ? `${topic} attribute changed` : `${topic} attribute ${bound(attribute, MAX_SETTING_VALUE)} changed`;
     }
   }
 }
@@ -64,14 +68,14 @@ export const detectorTopicChanged: RuleDefinition = {
   // The topic policy rule's pattern already routes every SetTopicAttributes to the function, so the
   // route generation keeps this filter only for the alert that goes straight to the topic.
   patternFilters(detector: DetectorResources | undefined): PatternFilter[] {
-    const topicArn = detectorSetting(detector?.topicArn);
-    if (topicArn === undefined) {
+    const topicArns = detectorTopicArns(detector);
+    if (topicArns.length === 0) {
       return [];
     }
     return [
-      { eventNames: ['DeleteTopic'], eventNamePrefixes: [], requestParameters: { topicArn: [topicArn] } },
-      { eventNames: ['SetTopicAttributes'], eventNamePrefixes: [], requestParameters: { topicArn: [topicArn] } },
-      { eventNames: ['Unsubscribe'], eventNamePrefixes: [], requestParameters: { subscriptionArn: [{ prefix: `${topicArn}:` }] } },
+      { eventNames: ['DeleteTopic'], eventNamePrefixes: [], requestParameters: { topicArn: topicArns } },
+      { eventNames: ['SetTopicAttributes'], eventNamePrefixes: [], requestParameters: { topicArn: topicArns } },
+      { eventNames: ['Unsubscribe'], eventNamePrefixes: [], requestParameters: { subscriptionArn: topicArns.map((topicArn) => ({ prefix: `${topicArn}:` })) } },
     ];
   },
 
@@ -83,7 +87,7 @@ export const detectorTopicChanged: RuleDefinition = {
     }
     const own: RuleResult = {
       resource: topicResource(topicArn),
-      grants: [tamperGrant(record, context.detector, describeChange(record, topicArn), eventName(record))],
+      grants: [tamperGrant(record, context.detector, describeChange(record, topicArn, context.detector), eventName(record))],
       warnings,
       details: stackDetails(context.detector),
     };

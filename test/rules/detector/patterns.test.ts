@@ -54,12 +54,16 @@ const DETECTOR_PATTERNS = [
   {
     source: ['aws.sns'],
     'detail-type': DETAIL_TYPE,
-    detail: { eventSource: ['sns.amazonaws.com'], eventName: ['DeleteTopic'], requestParameters: { topicArn: [DETECTOR.topicArn] } },
+    detail: { eventSource: ['sns.amazonaws.com'], eventName: ['DeleteTopic'], requestParameters: { topicArn: [DETECTOR.topicArn, DETECTOR.tamperTopicArn] } },
   },
   {
     source: ['aws.sns'],
     'detail-type': DETAIL_TYPE,
-    detail: { eventSource: ['sns.amazonaws.com'], eventName: ['Unsubscribe'], requestParameters: { subscriptionArn: [{ prefix: `${DETECTOR.topicArn}:` }] } },
+    detail: {
+      eventSource: ['sns.amazonaws.com'],
+      eventName: ['Unsubscribe'],
+      requestParameters: { subscriptionArn: [{ prefix: `${DETECTOR.topicArn}:` }, { prefix: `${DETECTOR.tamperTopicArn}:` }] },
+    },
   },
 ];
 
@@ -73,7 +77,7 @@ const DIRECT_ALERT_ONLY_PATTERNS = [
   {
     source: ['aws.sns'],
     'detail-type': DETAIL_TYPE,
-    detail: { eventSource: ['sns.amazonaws.com'], eventName: ['SetTopicAttributes'], requestParameters: { topicArn: [DETECTOR.topicArn] } },
+    detail: { eventSource: ['sns.amazonaws.com'], eventName: ['SetTopicAttributes'], requestParameters: { topicArn: [DETECTOR.topicArn, DETECTOR.tamperTopicArn] } },
   },
 ];
 

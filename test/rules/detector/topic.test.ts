@@ -20,6 +20,14 @@ describe('detector topic rule', () => {
     expect(RULES.indexOf(detectorTopicChanged)).toBeLessThan(RULES.findIndex((rule) => rule.id === 'sns-topic-policy'));
   });
 
+  it('reads the tamper alert topic too', () => {
+    const deleted = findingOf(evaluate(withParameters('detector-delete-topic', { topicArn: DETECTOR.tamperTopicArn }), { detector: DETECTOR }));
+    const unsubscribed = findingOf(evaluate(withParameters('detector-unsubscribe', { subscriptionArn: `${DETECTOR.tamperTopicArn}:${SUBSCRIPTION_ID}` }), { detector: DETECTOR }));
+
+    expect(deleted.grants).toEqual([critical('tamper alert topic deleted', 'DeleteTopic')]);
+    expect(unsubscribed.grants).toEqual([critical(`tamper alert topic subscription removed: ${SUBSCRIPTION_ID}`, 'Unsubscribe')]);
+  });
+
   it('alerts critical on DeleteTopic', () => {
     const finding = findingOf(evaluateFixture('sns', 'detector-delete-topic', { detector: DETECTOR }));
 
