@@ -93,7 +93,7 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
         if (evaluation.status === 'not-watched') {
           logger.warn('event matched no rule', { findingCount: 0, eventSource: bound(str(record, 'eventSource') ?? 'missing', 128) });
         } else if (evaluation.status === 'trusted' && evaluation.rule.category === 'tamper') {
-          // A change to the detector made by its own CloudFormation deployment: say who made it.
+          // A change to the detector made by its own CloudFormation deployment is logged with who made it.
           const madeBy = [...new Set(evaluation.grants.flatMap((grant) => (grant.label === undefined ? [] : [grant.label])))];
           logger.info('tamper call trusted', { findingCount: 0, ruleId: evaluation.rule.id, resourceId: evaluation.result.resource.id, madeBy });
         } else {

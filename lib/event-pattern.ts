@@ -106,7 +106,7 @@ export function buildEventRoutes(rules: readonly RuleDefinition[] = RULES, detec
   return [...grouped, ...needed].sort((a, b) => a.pattern.detail.eventSource[0].localeCompare(b.pattern.detail.eventSource[0]) || a.name.localeCompare(b.name));
 }
 
-/** The patterns of {@link buildEventRoutes}, for callers that need no more. */
+/** Returns the patterns of {@link buildEventRoutes}, for callers that need no more. */
 export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES, detector?: DetectorResources): CloudTrailPattern[] {
   return buildEventRoutes(rules, detector).map((route) => route.pattern);
 }

@@ -425,9 +425,9 @@ export class ShareSentinel extends Construct {
   }
 
   /**
-   * Returns the prefix of every rule name of this detector: the stack name and a dash, or, when the
-   * longest name would pass EventBridge's 64 characters, the stack name cut short and followed by a
-   * hash of the whole, so that names stay unique.
+   * Returns the prefix of every rule name of this detector: the stack name and a dash. When the
+   * longest name would pass EventBridge's 64 characters, the stack name is cut short and followed
+   * by a hash of the whole, so that names stay unique.
    */
   private rulePrefix(suffixes: string[]): string {
     const base = Stack.of(this).stackName;

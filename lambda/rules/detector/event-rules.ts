@@ -4,7 +4,7 @@
  * name the rule in `requestParameters.name`, the target calls in `requestParameters.rule`. The API
  * takes a rule name only, never an ARN (EventBridge API reference, RuleName: `[\.\-_A-Za-z0-9]+`).
  * `eventBusName`, a name or an ARN, defaults to the default bus. Across an organization, the
- * central bus holds the detector's other rules.
+ * central bus has the detector's other rules.
  */
 import { eventName, ownerAccountId, region, requestParameters, responseElements } from '../../core/record';
 import { field, str, toArray } from '../../core/read';
