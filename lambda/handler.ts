@@ -83,7 +83,8 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: C
 
       const evaluation = evaluateRecord(record, {
         trustedList,
-        trustedListUnavailable: trusted.status === 'unavailable' || organization?.status === 'unavailable',
+        trustedListUnavailable: trusted.status === 'unavailable',
+        organizationUnavailable: organization?.status === 'unavailable',
         alertOnFailedCalls: config.alertOnFailedCalls,
         alertOnUnrestrictedServices: config.alertOnUnrestrictedServices,
         envelopeAccount: str(event, 'account'),

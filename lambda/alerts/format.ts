@@ -178,6 +178,9 @@ export function emailBody(finding: Finding, untrustedTotal?: number): string {
   if (finding.trustedListUnavailable) {
     lines.push('  - the trusted list could not be read, so every external grant was treated as untrusted');
   }
+  if (finding.organizationUnavailable) {
+    lines.push("  - the organization's accounts could not be read, so grants to them were treated as untrusted");
+  }
   for (const warning of finding.warnings ?? []) {
     lines.push(`  - not read: ${plain(warning)}`);
   }
@@ -207,6 +210,9 @@ export function chatbotNotification(finding: Finding, untrustedTotal?: number): 
   ];
   if (finding.trustedListUnavailable) {
     description.push('*The trusted list could not be read*: every external grant was treated as untrusted.');
+  }
+  if (finding.organizationUnavailable) {
+    description.push("*The organization's accounts could not be read*: grants to them were treated as untrusted.");
   }
   if (finding.omittedGrants) {
     description.push(`${finding.omittedGrants} more grants were left out to fit the message size limit.`);

@@ -19,6 +19,8 @@ export interface EvaluationOptions {
   alertOnUnrestrictedServices?: boolean;
   /** Set when the trusted list could not be loaded: every external grant is untrusted, and findings record it. */
   trustedListUnavailable?: boolean;
+  /** Set when the organization's accounts were to be trusted but could not be read: grants to them are untrusted, and findings record it. */
+  organizationUnavailable?: boolean;
   /** The EventBridge envelope's `account`, the owner of last resort for old records. */
   envelopeAccount?: string;
   /** The detector's own resources, for the rules that watch share-sentinel itself. */
@@ -184,7 +186,12 @@ function reasonFor(grant: Grant, options: EvaluationOptions, rule: RuleDefinitio
   if (grant.kind === 'unknown') {
     return `shared with a principal that could not be read: ${grant.principal}`;
   }
-  const suffix = options.trustedListUnavailable ? 'the trusted list could not be read' : 'not on the trusted list';
+  let suffix = 'not on the trusted list';
+  if (options.trustedListUnavailable) {
+    suffix = 'the trusted list could not be read';
+  } else if (options.organizationUnavailable) {
+    suffix = "not on the trusted list, and the organization's accounts could not be read";
+  }
   return `shared with ${who}: ${suffix}`;
 }
 
@@ -240,6 +247,9 @@ function buildFinding(input: FindingInput): Finding {
   };
   if (input.warnings.length > 0) {
     finding.warnings = input.warnings.map((warning) => bound(warning, 512));
+  }
+  if (options.organizationUnavailable) {
+    finding.organizationUnavailable = true;
   }
   if (options.trustedListUnavailable) {
     finding.trustedListUnavailable = true;

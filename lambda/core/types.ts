@@ -167,6 +167,8 @@ export interface Finding {
   omittedGrants?: number;
   /** Set when the trusted list could not be loaded, so every external grant was treated as untrusted. */
   trustedListUnavailable?: boolean;
+  /** Set when the organization's accounts were to be trusted but could not be read, so grants to them were treated as untrusted. */
+  organizationUnavailable?: boolean;
   /**
    * The entries a change to the trusted-list parameter added and removed, read from the parameter
    * history, or in `unreadable` the reason they could not be read. Absent on every other finding.

@@ -203,6 +203,13 @@ describe('emailBody', () => {
 
     expect(emailBody(finding).split('\n')).toContain('  - the trusted list could not be read, so every external grant was treated as untrusted');
   });
+
+  test('unreadable organization stated', () => {
+    const finding = fixtureFinding('snapshot-shared-with-account', { organizationUnavailable: true });
+
+    expect(finding.reasons).toEqual([`shared with account ${OUTSIDER}: not on the trusted list, and the organization's accounts could not be read`]);
+    expect(emailBody(finding).split('\n')).toContain("  - the organization's accounts could not be read, so grants to them were treated as untrusted");
+  });
 });
 
 describe('chatbotNotification', () => {
@@ -264,6 +271,12 @@ describe('chatbotNotification', () => {
     const notification = chatbotNotification(fixtureFinding('snapshot-shared-with-account', { trustedListUnavailable: true }));
 
     expect((notification.content as { description: string }).description).toContain('*The trusted list could not be read*');
+  });
+
+  test('unreadable organization stated', () => {
+    const notification = chatbotNotification(fixtureFinding('snapshot-shared-with-account', { organizationUnavailable: true }));
+
+    expect((notification.content as { description: string }).description).toContain("*The organization's accounts could not be read*");
   });
 });
 

@@ -514,9 +514,10 @@ describe('trusting the organization', () => {
 
     expect(finding.grants).toContainEqual(expect.objectContaining({ kind: 'account', accountId: OUTSIDER, trusted: false }));
     expect(finding.trustedListUnavailable).toBeUndefined();
+    expect(finding.organizationUnavailable).toBeUndefined();
   });
 
-  test('unreadable organization alerts as for an unreadable list', async () => {
+  test('unreadable organization alerts on member accounts', async () => {
     const topic = await createAlertTopic();
     const parameter = `/share-sentinel/${uniqueName('organization')}`;
     await putTrustedList(parameter, PARTNER, 'StringList');
@@ -526,7 +527,9 @@ describe('trusting the organization', () => {
     const { finding } = await receiveOneAlert(topic);
 
     expect(result).toEqual({ findingCount: 1 });
-    expect(finding.trustedListUnavailable).toBe(true);
+    expect(finding.organizationUnavailable).toBe(true);
+    expect(finding.trustedListUnavailable).toBeUndefined();
+    expect(finding.reasons).toEqual([`shared with account ${memberId}: not on the trusted list, and the organization's accounts could not be read`]);
     expect(finding.grants).toContainEqual(expect.objectContaining({ kind: 'account', accountId: memberId, trusted: false }));
   });
 });
