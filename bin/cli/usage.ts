@@ -37,7 +37,7 @@ Options:
                            newline-separated ids, or a JSON object mapping each id to a label.
   --detector FILE          Names of a deployed detector's own resources, as JSON: the stack output
                            DetectorResources. With it, changes to the detector's rules, function,
-                           topic, key and trusted list are findings, as the function reports them.
+                           topics, key and trusted list are findings, as the function reports them.
   --format table|json      table: one line per finding (default on a terminal).
                            json: one finding per line, as JSON (default when piped).
   --skip-failed            Leave out calls that returned an errorCode. By default they are

@@ -1,7 +1,8 @@
 /**
  * Lambda calls that replace, reconfigure, delete or stop the detection function:
- * UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, and a PutFunctionConcurrency
- * that reserves 0 concurrent executions, so that the function can no longer run. CloudTrail logs
+ * UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, a PutFunctionConcurrency
+ * that reserves 0 concurrent executions, so that the function can no longer run, and a
+ * RemovePermission that takes away a rule's permission to invoke it. CloudTrail logs
  * these calls with a version suffix (`UpdateFunctionCode20150331v2`). `requestParameters.functionName`
  * is a name, a full ARN or a partial ARN (`ACCOUNT:function:NAME`), any of them with a `:qualifier`.
  */
@@ -24,6 +25,8 @@ const CALLS = [
   { name: 'UpdateFunctionConfiguration', versioned: 'UpdateFunctionConfiguration20150331v2', prefix: 'UpdateFunctionConfiguration2' },
   { name: 'DeleteFunction', versioned: 'DeleteFunction20150331', prefix: 'DeleteFunction2' },
   { name: 'PutFunctionConcurrency', versioned: 'PutFunctionConcurrency20171031', prefix: 'PutFunctionConcurrency2' },
+  // Removing a statement of the function's policy takes away a rule's permission to invoke it.
+  { name: 'RemovePermission', versioned: 'RemovePermission20150331v2', prefix: 'RemovePermission2' },
 ] as const;
 
 type CallName = (typeof CALLS)[number]['name'];
@@ -99,7 +102,7 @@ export const detectorFunctionChanged: RuleDefinition = {
   eventSource: EVENT_SOURCE,
   eventNames: CALLS.flatMap((call) => [call.name, call.versioned]),
   eventNamePrefixes: CALLS.map((call) => call.prefix),
-  title: 'Detection function code, configuration or concurrency changed, or function deleted',
+  title: 'Detection function code, configuration, concurrency or permissions changed, or function deleted',
   resourceLabel: 'Lambda function',
   category: 'tamper',
 
@@ -148,6 +151,11 @@ export const detectorFunctionChanged: RuleDefinition = {
       case 'DeleteFunction':
         setting = qualifier === undefined ? 'detection function deleted' : `detection function version ${bound(qualifier, 128)} deleted`;
         break;
+      case 'RemovePermission': {
+        const statementId = str(requestParameters(record), 'statementId');
+        setting = statementId === undefined ? 'detection function permission removed' : `detection function permission ${bound(statementId, 128)} removed`;
+        break;
+      }
       default: {
         const reserved = reservedConcurrency(record);
         if (reserved !== undefined && reserved > 0) {

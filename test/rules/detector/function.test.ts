@@ -28,6 +28,21 @@ describe('detector function rule', () => {
     expect(finding.remediation).toBe(DRIFT);
   });
 
+  it('alerts critical on RemovePermission', () => {
+    const finding = findingOf(evaluateFixture('lambda', 'detector-remove-permission', { detector: DETECTOR }));
+
+    expect(finding.grants).toEqual([critical('detection function permission ShareSentinelRuleec2AllowEventRuleShareSentinelFunction9C1D2E3F removed', 'RemovePermission20150331v2')]);
+    expect(finding).toMatchObject({ severity: 'critical', ruleId: 'detector-function-changed' });
+    expect(finding.remediation).toBe(DRIFT);
+  });
+
+  it('leaves layer permission removals alone', () => {
+    const record = loadFixture('lambda', 'detector-remove-permission');
+    record.eventName = 'RemoveLayerVersionPermission20181031';
+
+    expect(evaluate(record, { detector: DETECTOR }).status).toBe('not-watched');
+  });
+
   it('alerts critical on UpdateFunctionConfiguration by ARN', () => {
     const finding = findingOf(evaluateFixture('lambda', 'detector-update-function-configuration-arn', { detector: DETECTOR }));
 

@@ -33,9 +33,11 @@ const DETECTOR_PATTERNS = [
       eventSource: ['lambda.amazonaws.com'],
       eventName: [
         'DeleteFunction',
+        'RemovePermission',
         'UpdateFunctionCode',
         'UpdateFunctionConfiguration',
         { prefix: 'DeleteFunction2' },
+        { prefix: 'RemovePermission2' },
         { prefix: 'UpdateFunctionCode2' },
         { prefix: 'UpdateFunctionConfiguration2' },
       ],
