@@ -473,9 +473,11 @@ export class ShareSentinel extends Construct {
     });
   }
 
-  /** Alarms on the detector itself, published to the alert topic so that a broken detector is never silent. */
+  /**
+   * Alarms on the detector itself, published to both topics so that a broken detector is never
+   * silent, even when the alert key was disabled.
+   */
   private addAlarms(): void {
-    const notify = new cloudwatchActions.SnsAction(this.topic);
     // Each alarm fires on the first occurrence in a five-minute period; no data means all is well.
     const alarmOnAny = (id: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
       new cloudwatch.Alarm(this, id, {
@@ -500,24 +502,26 @@ export class ShareSentinel extends Construct {
         this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
       ),
     ];
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(notify);
+    for (const topic of [this.topic, this.tamperTopic]) {
+      const notify = new cloudwatchActions.SnsAction(topic);
+      for (const alarm of alarms) {
+        alarm.addAlarmAction(notify);
+      }
+      // enforceSSL gives the topic a policy, which replaces the SNS default policy that let
+      // same-account alarms publish. Without this statement every alarm notification is denied.
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+          },
+        }),
+      );
     }
-
-    // enforceSSL gives the topic a policy, which replaces the SNS default policy that let
-    // same-account alarms publish. Without this statement every alarm notification is denied.
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-        },
-      }),
-    );
   }
 
   private addSlack(props: ShareSentinelProps): void {

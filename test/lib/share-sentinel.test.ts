@@ -481,10 +481,21 @@ describe('ShareSentinel with default props', () => {
       }
     });
 
-    it('notify alert topic', () => {
+    it('notify both topics', () => {
       for (const alarm of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
-        expect(alarm.Properties.AlarmActions).toEqual([resolve(synthesized.sentinel.topic.topicArn)]);
+        expect(alarm.Properties.AlarmActions).toEqual([resolve(synthesized.sentinel.topic.topicArn), resolve(synthesized.sentinel.tamperTopic.topicArn)]);
       }
+    });
+
+    it('may publish to the tamper alert topic', () => {
+      const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy').filter(
+        (policy) => JSON.stringify(policy.Properties.Topics) === JSON.stringify([resolve(synthesized.sentinel.tamperTopic.topicArn)]),
+      );
+
+      expect(policies).toHaveLength(1);
+      expect(policies[0].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+      );
     });
   });
 
