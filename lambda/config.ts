@@ -50,6 +50,11 @@ function booleanVariable(env: NodeJS.ProcessEnv, name: string, fallback: boolean
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]{1,128})$/;
+
+/** Returns the key id of a KMS key ARN, or undefined when the value is no key ARN. */
+export function keyIdFromArn(arn: string): string | undefined {
+  return KEY_ARN.exec(arn)?.[1];
+}
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 /** Reads the names of the detector's resources. Each is optional: a detector without them watches only the trail and the trusted list. */
@@ -81,12 +86,12 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
   }
   const keyArn = env.DETECTOR_KEY_ARN?.trim();
   if (keyArn) {
-    const match = KEY_ARN.exec(keyArn);
-    if (!match) {
+    const keyId = keyIdFromArn(keyArn);
+    if (keyId === undefined) {
       throw new ConfigurationError(`environment variable DETECTOR_KEY_ARN is invalid: ${JSON.stringify(keyArn.slice(0, 200))}; expected a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)`);
     }
     detector.keyArn = keyArn;
-    detector.keyId = match[1];
+    detector.keyId = keyId;
   }
   // Lambda sets the function's own name.
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME?.trim();

@@ -4,6 +4,7 @@
  */
 import type { DetectorResources, PatternFilter, PatternValue, RuleDefinition } from '../lambda/core/rule';
 import { RULES } from '../lambda/catalog';
+import { CLOUDFORMATION_SERVICE } from '../lambda/rules/detector/deployment';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
@@ -112,7 +113,7 @@ export function buildEventPatterns(rules: readonly RuleDefinition[] = RULES, det
 }
 
 /** The `sourceIPAddress` of calls that CloudFormation makes during a stack deployment. */
-export const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
+export const CLOUDFORMATION_SOURCE = CLOUDFORMATION_SERVICE;
 
 /**
  * Returns the pattern of a rule that sends a tamper event straight to the alert topic: the route's

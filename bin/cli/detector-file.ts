@@ -3,13 +3,13 @@
  * stack's `DetectorResources` output gives them, so that the rules about the detector judge old
  * logs as the function would.
  */
+import { keyIdFromArn } from '../../lambda/config';
 import type { DetectorResources } from '../../lambda/core/rule';
 
 const STRING_KEYS = ['stackName', 'functionName', 'topicArn', 'tamperTopicArn', 'keyId', 'keyArn', 'trustedListParameter'] as const;
 const KNOWN_KEYS = [...STRING_KEYS, 'ruleNames'];
 const MAX_VALUE_LENGTH = 2048;
 const MAX_RULE_NAMES = 500;
-const KEY_ID_IN_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]{1,128})$/;
 
 function isShortString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '' && value.length <= MAX_VALUE_LENGTH;
@@ -54,7 +54,7 @@ export function parseDetectorResources(text: string): DetectorResources {
     detector.ruleNames = ruleNames.map((name) => name.trim());
   }
   if (detector.keyId === undefined && detector.keyArn !== undefined) {
-    detector.keyId = KEY_ID_IN_ARN.exec(detector.keyArn)?.[1];
+    detector.keyId = keyIdFromArn(detector.keyArn);
   }
   if (Object.keys(detector).length === 0) {
     throw new Error(`no resource named; expected at least one of ${KNOWN_KEYS.join(', ')}`);

@@ -22,16 +22,18 @@ export interface AlertMessage {
   attributes: Record<string, { DataType: 'String'; StringValue: string }>;
 }
 
+const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
+
 function resourceLabel(finding: Finding): string {
-  return RULES.find((rule) => rule.id === finding.ruleId)?.resourceLabel ?? finding.resource.type;
+  return RULES_BY_ID.get(finding.ruleId)?.resourceLabel ?? finding.resource.type;
 }
 
 /** Tells whether the finding comes from a rule that watches the detector or the trail that feeds it. */
 function isTamper(finding: Finding): boolean {
-  return RULES.find((rule) => rule.id === finding.ruleId)?.category === 'tamper';
+  return RULES_BY_ID.get(finding.ruleId)?.category === 'tamper';
 }
 
-/** The words of an alert that differ between a sharing finding and a tamper finding. */
+/** Returns the words of an alert that differ between a sharing finding and a tamper finding. */
 function wording(finding: Finding): { grants: string; fix: string; failed: string } {
   return isTamper(finding)
     ? { grants: 'Change', fix: 'To restore', failed: 'attempted change to' }

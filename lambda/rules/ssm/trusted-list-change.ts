@@ -16,9 +16,9 @@ import { field, str, strings } from '../../core/read';
 import type { DetectorResources, ExtractContext, PatternFilter, RuleDefinition } from '../../core/rule';
 import { bound, shellQuote } from '../../core/text';
 import type { CloudTrailRecord, GrantSpec, RuleResult, Severity } from '../../core/types';
+import { isCloudFormationDeployment } from '../detector/deployment';
 
 const RESOURCE_TYPE = 'AWS::SSM::Parameter';
-const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
 /** SSM allows at most 10 labels per version, so anything beyond is cut from the finding. */
 const MAX_LABELS = 10;
 const MAX_LABEL_LENGTH = 100;
@@ -189,7 +189,7 @@ export const trustedListChange: RuleDefinition = {
     const resource = parameterResource(parameter, record, context.ownerAccountId ?? ownerAccountId(record));
     const name = eventName(record);
 
-    if (str(record, 'sourceIPAddress') === CLOUDFORMATION_SOURCE) {
+    if (isCloudFormationDeployment(record)) {
       const stack = context.detector?.stackName;
       // NOTE: any CloudFormation deployment passes, including one of another stack that writes this parameter.
       const label = stack === undefined || stack === '' ? 'CloudFormation deployment' : `CloudFormation deployment of stack ${bound(stack, 256)}`;
