@@ -130,7 +130,7 @@ export function findRule(record: CloudTrailRecord, context: ExtractContext = {})
   return RULES.find((rule) => ruleMatches(rule, source, name) && applies(rule, record, context));
 }
 
-/** A rule whose check throws on a malformed record takes the record, so that its evaluation reports the failure. */
+/** Tells whether the rule applies. A rule whose check throws on a malformed record takes it, so that its evaluation reports the failure. */
 function applies(rule: RuleDefinition, record: CloudTrailRecord, context: ExtractContext): boolean {
   if (rule.appliesTo === undefined) {
     return true;

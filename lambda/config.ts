@@ -55,6 +55,7 @@ const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]{1,128}
 export function keyIdFromArn(arn: string): string | undefined {
   return KEY_ARN.exec(arn)?.[1];
 }
+
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 /** Reads the names of the detector's resources. Each is optional: a detector without them watches only the trail and the trusted list. */
@@ -67,6 +68,7 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
     }
     detector.stackName = stackName;
   }
+
   // The stack passes the names without their common prefix, to stay within Lambda's 4 KB of variables.
   const prefix = env.DETECTOR_RULE_PREFIX?.trim() ?? '';
   const ruleNames = env.DETECTOR_RULE_NAMES?.split(',').map((name) => name.trim()).filter((name) => name !== '').map((name) => `${prefix}${name}`) ?? [];
@@ -77,6 +79,7 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
   if (ruleNames.length > 0) {
     detector.ruleNames = ruleNames;
   }
+
   const tamperTopicArn = env.DETECTOR_TAMPER_TOPIC_ARN?.trim();
   if (tamperTopicArn) {
     if (!TOPIC_ARN.test(tamperTopicArn)) {
@@ -84,6 +87,7 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
     }
     detector.tamperTopicArn = tamperTopicArn;
   }
+
   const keyArn = env.DETECTOR_KEY_ARN?.trim();
   if (keyArn) {
     const keyId = keyIdFromArn(keyArn);
@@ -93,6 +97,7 @@ function readDetector(env: NodeJS.ProcessEnv, alertTopicArn: string, trustedList
     detector.keyArn = keyArn;
     detector.keyId = keyId;
   }
+
   // Lambda sets the function's own name.
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME?.trim();
   if (functionName) {

@@ -122,8 +122,8 @@ function compare(before: TrustedList | undefined, after: TrustedList): Pick<Trus
 
 /**
  * Reads version `version` of the trusted-list parameter and the version before it, and returns
- * the entries added, removed and relabeled. Never throws: a failed read, a version no longer in
- * the history or a version that cannot be parsed returns `unreadable` with the reason.
+ * the entries added, removed and relabeled. A failed read, a version no longer in the history or
+ * a version that cannot be parsed returns `unreadable` with the reason instead of throwing.
  */
 export async function readTrustedListChange(client: SSMClient, name: string, version: number): Promise<TrustedListChange> {
   const unreadable = (reason: string): TrustedListChange => ({ toVersion: version, added: [], removed: [], labelChanged: [], unreadable: reason });

@@ -30,11 +30,13 @@ export function parseDetectorResources(text: string): DetectorResources {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error('not a JSON object; expected the stack output DetectorResources, such as {"stackName": "ShareSentinel", ...}');
   }
+
   const object = value as Record<string, unknown>;
   const unknownKey = Object.keys(object).find((key) => !KNOWN_KEYS.includes(key));
   if (unknownKey !== undefined) {
     throw new Error(`unknown key ${JSON.stringify(unknownKey.slice(0, 100))}; expected only ${KNOWN_KEYS.join(', ')}`);
   }
+
   const detector: DetectorResources = {};
   for (const key of STRING_KEYS) {
     const item = object[key];
@@ -46,6 +48,7 @@ export function parseDetectorResources(text: string): DetectorResources {
     }
     detector[key] = item.trim();
   }
+
   const ruleNames = object.ruleNames;
   if (ruleNames !== undefined) {
     if (!Array.isArray(ruleNames) || ruleNames.length > MAX_RULE_NAMES || !ruleNames.every(isShortString)) {
@@ -53,6 +56,7 @@ export function parseDetectorResources(text: string): DetectorResources {
     }
     detector.ruleNames = ruleNames.map((name) => name.trim());
   }
+
   if (detector.keyId === undefined && detector.keyArn !== undefined) {
     detector.keyId = keyIdFromArn(detector.keyArn);
   }

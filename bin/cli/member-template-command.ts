@@ -53,6 +53,7 @@ export async function runMemberTemplate(args: string[], io: CommandIo): Promise<
     io.stdout.write(MEMBER_TEMPLATE_USAGE);
     return 0;
   }
+
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; the bus ARN goes after --central-bus-arn`);
   }
@@ -66,6 +67,7 @@ export async function runMemberTemplate(args: string[], io: CommandIo): Promise<
   if (arn.endsWith(':event-bus/default')) {
     throw new UsageError(`invalid --central-bus-arn ${JSON.stringify(arn)}: a default bus admits no other account; pass the CentralEventBusArn output of the ShareSentinel stack`);
   }
+
   const output = values.output ?? DEFAULT_MEMBER_TEMPLATE_FILE;
   const template = `${synthesizeMemberTemplate(arn)}\n`;
   try {

@@ -104,7 +104,7 @@ describe('configuration', () => {
 });
 
 describe('events forwarded from a member account', () => {
-  /** The snapshot share as the central bus receives it from member account PARTNER in ap-southeast-2. */
+  /** Builds the snapshot share as the central bus receives it from member account PARTNER in ap-southeast-2. */
   function memberEvent(): CloudTrailEvent {
     const event = loadEvent('snapshot-shared-with-account');
     const record = { ...event.detail, awsRegion: 'ap-southeast-2', recipientAccountId: PARTNER, userIdentity: { ...(event.detail.userIdentity as object), accountId: PARTNER, arn: `arn:aws:iam::${PARTNER}:user/ops` } };

@@ -69,8 +69,8 @@ function rulePatterns(template: Template): CloudTrailPattern[] {
 }
 
 /**
- * JSON paths of arrays nested directly inside arrays, which EventBridge rejects in a pattern.
- * CloudFormation functions (`Fn::Join`) are resolved before EventBridge sees the pattern.
+ * Returns the JSON paths of arrays nested directly inside arrays, which EventBridge rejects in a
+ * pattern. CloudFormation resolves its functions (`Fn::Join`) before the pattern reaches EventBridge.
  */
 function nestedArrayPaths(value: unknown, path = '$'): string[] {
   if (Array.isArray(value)) {
@@ -84,7 +84,7 @@ function nestedArrayPaths(value: unknown, path = '$'): string[] {
   return [];
 }
 
-/** The synthesized properties of one rule of the construct. */
+/** Returns the synthesized properties of one rule of the construct. */
 function ruleProperties(template: Template, rule: { node: { defaultChild?: unknown } }): Record<string, any> {
   const resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
   return resources[logicalId(rule.node.defaultChild)].Properties;

@@ -1,8 +1,7 @@
 /**
- * Lambda calls that replace, reconfigure, delete or stop the detection function:
- * UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction, a PutFunctionConcurrency
- * that reserves 0 concurrent executions, so that the function can no longer run, and a
- * RemovePermission that takes away a rule's permission to invoke it. CloudTrail logs
+ * Lambda calls that replace, reconfigure, delete or stop the detection function: UpdateFunctionCode,
+ * UpdateFunctionConfiguration and DeleteFunction. A PutFunctionConcurrency that reserves 0 concurrent
+ * executions stops the function, and a RemovePermission takes away a rule's permission to invoke it. CloudTrail logs
  * these calls with a version suffix (`UpdateFunctionCode20150331v2`). `requestParameters.functionName`
  * is a name, a full ARN or a partial ARN (`ACCOUNT:function:NAME`), any of them with a `:qualifier`.
  */

@@ -98,7 +98,7 @@ describe('detector topic rule', () => {
     const evaluation = evaluateFixture('sns', 'detector-other-topic-policy', { detector: DETECTOR });
 
     expect(evaluation.status).toBe('trusted');
-    expect(evaluation.status === 'trusted' && evaluation.rule.id).toBe('sns-topic-policy');
+    expect(evaluation.status === 'trusted' ? evaluation.rule.id : undefined).toBe('sns-topic-policy');
     expect(findingOf(evaluateFixture('sns', 'set-topic-policy-everyone', { detector: DETECTOR })).ruleId).toBe('sns-topic-policy');
   });
 
